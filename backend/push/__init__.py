@@ -1,0 +1,1 @@
+"""Web push: VAPID keys and delivery to browser push services (no Flask here)."""
