@@ -116,7 +116,9 @@ def resolve(env_value: str | None, path: str | os.PathLike[str] | None) -> Vapid
         if path is not None and Path(path).exists():
             on_disk = load(path)
             if application_server_key(on_disk) != application_server_key(key):
-                log.warning("VAPID key from the environment differs from %s; using the env key", path)
+                log.warning(
+                    "VAPID key from the environment differs from %s; using the env key", path
+                )
         return key
     if path is None:
         raise VapidKeyError("no VAPID key configured (neither env value nor key file path)")
