@@ -1,0 +1,252 @@
+"""Typed arguments of each mutation, read from the JSON `args` object of a pushed mutation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sync import _fields as f
+from sync.constants import (
+    ACCOUNT_STATUSES,
+    EDITABLE_ACCOUNT_FIELDS,
+    KARE_VALUES,
+    TOUCH_OUTCOMES,
+    TOUCH_TYPES,
+    WEEKDAYS,
+    MutationName,
+    Reason,
+)
+from sync.errors import ProtocolError
+
+NOT_EDITABLE_MESSAGE = "Field is not editable."
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """Where the phone was when the rep checked in."""
+
+    lat: float
+    lon: float
+    accuracy_m: float | None
+
+
+@dataclass(frozen=True)
+class TouchLog:
+    """`touch.log`: an append-only visit, call or email; `id` is the touch's own UUID."""
+
+    id: str
+    account_id: f.RowId
+    type: str
+    occurred_at: datetime
+    outcome: str
+    notes: str | None = None
+    next_step: str | None = None
+    duration_minutes: int | None = None
+    checkin: Checkin | None = None
+
+
+@dataclass(frozen=True)
+class AccountUpdate:
+    """`account.update`: field-level edit of an account against the version the client saw."""
+
+    account_id: f.RowId
+    base_version: int
+    base: Mapping[str, Any]
+    changes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class StopUpdate:
+    """`stop.update`: the rep arrived at, finished or skipped a stop of a route."""
+
+    route_id: f.RowId
+    account_id: f.RowId
+    status: str
+    at: datetime
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RouteReorder:
+    """`route.reorder`: the rep's own order of the stops, against the route version seen."""
+
+    route_id: f.RowId
+    base_version: int
+    order: tuple[f.RowId, ...]
+
+
+Payload = TouchLog | AccountUpdate | StopUpdate | RouteReorder
+
+
+def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
+    f.unknown_keys(a, TouchLog.__dataclass_fields__, p, e)
+    checkin = None
+    raw = f.as_object(
+        f.get(a, "checkin", p, e, required=False), f.join(p, "checkin"), e, nullable=True
+    )
+    if raw is not None:
+        cp = f.join(p, "checkin")
+        f.unknown_keys(raw, Checkin.__dataclass_fields__, cp, e)
+        lat = f.as_number(f.get(raw, "lat", cp, e), f.join(cp, "lat"), e, -90, 90)
+        lon = f.as_number(f.get(raw, "lon", cp, e), f.join(cp, "lon"), e, -180, 180)
+        acc_raw = f.get(raw, "accuracy_m", cp, e, required=False)
+        acc = None if acc_raw is None else f.as_number(acc_raw, f.join(cp, "accuracy_m"), e, 0, 1e6)
+        if lat is not None and lon is not None:
+            checkin = Checkin(lat, lon, acc)
+    values = {
+        "id": f.as_uuid(f.get(a, "id", p, e), f.join(p, "id"), e),
+        "account_id": f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e),
+        "type": f.as_choice(f.get(a, "type", p, e), f.join(p, "type"), e, TOUCH_TYPES),
+        "occurred_at": f.as_datetime(f.get(a, "occurred_at", p, e), f.join(p, "occurred_at"), e),
+        "outcome": f.as_choice(f.get(a, "outcome", p, e), f.join(p, "outcome"), e, TOUCH_OUTCOMES),
+        "notes": f.as_str(
+            f.get(a, "notes", p, e, False), f.join(p, "notes"), e, nullable=True, allow_empty=True
+        ),
+        "next_step": f.as_str(
+            f.get(a, "next_step", p, e, False),
+            f.join(p, "next_step"),
+            e,
+            nullable=True,
+            allow_empty=True,
+        ),
+    }
+    dur = f.get(a, "duration_minutes", p, e, required=False)
+    values["duration_minutes"] = (
+        None if dur is None else f.as_int(dur, f.join(p, "duration_minutes"), e, 0, 1440)
+    )
+    if e:
+        return None
+    return TouchLog(**values, checkin=checkin)
+
+
+def _opening_hours(value: Any, path: str, e: f.Errors) -> None:
+    hours = f.as_object(value, path, e)
+    if hours is None:
+        return
+    for day, windows in hours.items():
+        dp = f.join(path, day)
+        if day not in WEEKDAYS:
+            e.add(dp, "Unknown weekday.")
+            continue
+        for i, w in enumerate(f.as_list(windows, dp, e) or []):
+            ok = isinstance(w, list) and len(w) == 2 and all(f.is_hhmm(t) for t in w)
+            if not ok or w[0] >= w[1]:
+                e.add(f.join(dp, i), 'Must be ["HH:MM", "HH:MM"] with open before close.')
+
+
+def _contacts(value: Any, path: str, e: f.Errors) -> None:
+    for i, c in enumerate(f.as_list(value, path, e) or []):
+        cp = f.join(path, i)
+        obj = f.as_object(c, cp, e)
+        if obj is None:
+            continue
+        f.unknown_keys(obj, ("name", "phone", "email", "role"), cp, e)
+        for key, v in obj.items():
+            f.as_str(v, f.join(cp, key), e, max_len=200, nullable=True, allow_empty=True)
+
+
+# Validators of new values, per editable account field.
+_ACCOUNT_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
+    "name": lambda v, p, e: f.as_str(v, p, e, max_len=200),
+    "address": lambda v, p, e: f.as_str(v, p, e, max_len=500, nullable=True, allow_empty=True),
+    "notes": lambda v, p, e: f.as_str(v, p, e, nullable=True, allow_empty=True),
+    "tier": lambda v, p, e: f.as_str(v, p, e, max_len=16),
+    "kare": lambda v, p, e: f.as_choice(v, p, e, KARE_VALUES),
+    "status": lambda v, p, e: f.as_choice(v, p, e, ACCOUNT_STATUSES),
+    "contacts": _contacts,
+    "opening_hours": _opening_hours,
+}
+assert set(_ACCOUNT_FIELD_CHECKS) == EDITABLE_ACCOUNT_FIELDS
+
+
+def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
+    f.unknown_keys(a, AccountUpdate.__dataclass_fields__, p, e)
+    account_id = f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e)
+    base_version = f.as_int(f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0)
+    base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
+    changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
+    if changes is not None:
+        if not changes:
+            e.add(f.join(p, "changes"), "Must change at least one field.")
+        for field, value in changes.items():
+            cp = f.join(f.join(p, "changes"), field)
+            check = _ACCOUNT_FIELD_CHECKS.get(field)
+            if check is None:
+                e.add(cp, NOT_EDITABLE_MESSAGE)
+                continue
+            check(value, cp, e)
+            # Without the value the client saw, a concurrent edit could not be told from a stale one.
+            if base is not None and field not in base:
+                e.add(f.join(f.join(p, "base"), field), "Missing base value for a changed field.")
+    if e or account_id is None or base_version is None or base is None or changes is None:
+        return None
+    return AccountUpdate(account_id, base_version, dict(base), dict(changes))
+
+
+def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
+    f.unknown_keys(a, StopUpdate.__dataclass_fields__, p, e)
+    route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
+    account_id = f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e)
+    status = f.as_choice(
+        f.get(a, "status", p, e), f.join(p, "status"), e, {"arrived", "done", "skipped"}
+    )
+    at = f.as_datetime(f.get(a, "at", p, e), f.join(p, "at"), e)
+    reason = f.as_str(
+        f.get(a, "skip_reason", p, e, False),
+        f.join(p, "skip_reason"),
+        e,
+        max_len=500,
+        nullable=True,
+    )
+    if e or route_id is None or account_id is None or status is None or at is None:
+        return None
+    return StopUpdate(route_id, account_id, status, at, reason)
+
+
+def _reorder(a: Mapping[str, Any], p: str, e: f.Errors) -> RouteReorder | None:
+    f.unknown_keys(a, RouteReorder.__dataclass_fields__, p, e)
+    route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
+    base_version = f.as_int(f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0)
+    raw = f.as_list(f.get(a, "order", p, e), f.join(p, "order"), e)
+    order = tuple(f.as_row_id(x, f.join(f.join(p, "order"), i), e) for i, x in enumerate(raw or []))
+    if raw is not None and len(set(order)) != len(order):
+        e.add(f.join(p, "order"), "Must not list a stop twice.")
+    if e or route_id is None or base_version is None or raw is None:
+        return None
+    return RouteReorder(route_id, base_version, tuple(x for x in order if x is not None))
+
+
+_READERS: dict[str, Callable[[Mapping[str, Any], str, f.Errors], Payload | None]] = {
+    MutationName.TOUCH_LOG: _touch,
+    MutationName.ACCOUNT_UPDATE: _account,
+    MutationName.STOP_UPDATE: _stop,
+    MutationName.ROUTE_REORDER: _reorder,
+}
+
+
+def read_args(
+    name: str, args: Mapping[str, Any], errs: f.Errors, path: str = "args"
+) -> Payload | None:
+    """Typed payload of a known mutation, or None with messages recorded in errs."""
+    return _READERS[name](args, path, errs)
+
+
+def rejection_reason(errs: f.Errors) -> Reason:
+    """not_editable when the only problem is a non-editable field, else invalid."""
+    messages = [m for ms in errs.by_field.values() for m in ms]
+    if messages and all(m == NOT_EDITABLE_MESSAGE for m in messages):
+        return Reason.NOT_EDITABLE
+    return Reason.INVALID
+
+
+def parse_args(name: str, args: Mapping[str, Any]) -> Payload:
+    """Typed payload of a mutation, raising ProtocolError with field messages when invalid."""
+    if name not in _READERS:
+        raise ProtocolError("Unknown mutation.", {"name": [f"Unknown mutation {name!r}."]})
+    errs = f.Errors()
+    payload = read_args(name, args, errs)
+    if errs or payload is None:
+        raise ProtocolError("Invalid mutation arguments.", errs.by_field)
+    return payload
