@@ -1,0 +1,100 @@
+"""Push fan-out benchmark: send one reminder to each of N subscriptions on the local push service.
+
+The push service runs in its own process (it verifies every VAPID signature and decrypts every
+body, so it needs CPU of its own), and every run checks that all messages arrived.
+
+    python bench/push.py --count 10000 --workers 1,4,8,16
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backend.push import delivery, vapid  # noqa: E402
+from tests.push.push_service import PushService  # noqa: E402
+
+
+def serve(conn: Connection, count: int, server_key: str) -> None:
+    """Child process: run the push service, hand out subscriptions, report counts on request."""
+    with PushService(application_server_key=server_key) as service:
+        conn.send([service.subscribe() for _ in range(count)])
+        while conn.recv() == "stats":
+            conn.send((service.delivered_count(), len(service.failures), service.connection_count))
+
+
+def run(subs: list[dict], key: vapid.VapidKey, workers: int, keep_alive: bool) -> float:
+    """Send one reminder per subscription; return elapsed seconds."""
+    messages = [
+        delivery.PushMessage(
+            sub,
+            {"title": "3 visits due today", "body": f"tier A: Account {i}", "url": "/today"},
+            ttl_seconds=8 * 3600,
+            urgency="normal",
+            topic=f"digest:{i}",
+        )
+        for i, sub in enumerate(subs)
+    ]
+    opts = {"vapid_private_key": key, "subject": "mailto:bench@fieldrep.example"}
+    start = time.perf_counter()
+    if keep_alive:
+        results = delivery.send_many(messages, workers=workers, **opts)
+    else:  # baseline: a new TCP connection per message, as with a bare webpush() call
+        results = [
+            delivery.send(
+                m.subscription, m.payload, ttl_seconds=m.ttl_seconds, topic=m.topic, **opts
+            )
+            for m in messages
+        ]
+    elapsed = time.perf_counter() - start
+    bad = [r for r in results if r.status is not delivery.Outcome.DELIVERED]
+    if bad:
+        raise SystemExit(f"{len(bad)} sends not delivered, first: {bad[0]}")
+    return elapsed
+
+
+def main() -> None:
+    """Parse arguments, start the service process and print one row per configuration."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--workers", default="1,4,8,16", help="comma-separated thread counts")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the no-keep-alive run")
+    args = parser.parse_args()
+
+    key = vapid.generate()
+    parent, child = mp.Pipe()
+    proc = mp.get_context("spawn").Process(
+        target=serve, args=(child, args.count, vapid.application_server_key(key)), daemon=True
+    )
+    proc.start()
+    subs = parent.recv()
+    print(f"{args.count} subscriptions on {subs[0]['endpoint'].rsplit('/push', 1)[0]}")
+    print(f"{'mode':<24}{'elapsed s':>10}{'sends/s':>10}{'new conns':>10}")
+    configs = [(w, True) for w in map(int, args.workers.split(","))]
+    if not args.no_baseline:
+        configs.insert(0, (1, False))
+    delivered_before, conns_before = 0, 0
+    try:
+        for workers, keep_alive in configs:
+            elapsed = run(subs, key, workers, keep_alive)
+            parent.send("stats")
+            delivered, failures, conns = parent.recv()
+            assert failures == 0, f"push service refused {failures} requests"
+            assert delivered - delivered_before == args.count, "service did not receive them all"
+            label = f"send_many workers={workers}" if keep_alive else "send() no keep-alive"
+            rate = args.count / elapsed
+            print(f"{label:<24}{elapsed:>10.2f}{rate:>10.0f}{conns - conns_before:>10}")
+            delivered_before, conns_before = delivered, conns
+    finally:
+        parent.send("stop")
+        proc.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
