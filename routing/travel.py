@@ -1,0 +1,113 @@
+"""Travel providers: geodesic estimate, explicit matrix, and an OSRM server's table API."""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+from routing.models import Location, RoutingError
+
+Matrix = tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Durations (seconds) and, where known, distances (metres) between locations."""
+
+    durations: Matrix
+    distances: Matrix | None = None
+
+
+def _freeze(rows: Sequence[Sequence[float]]) -> Matrix:
+    return tuple(tuple(int(round(v)) for v in row) for row in rows)
+
+
+def geodesic_matrix(
+    locations: Sequence[Location], speed_kmh: float = 40.0, circuity: float = 1.3
+) -> TravelMatrix:
+    """Straight-line distance times `circuity` (road detour factor), driven at `speed_kmh`."""
+    if speed_kmh <= 0 or circuity < 1:
+        raise RoutingError("speed_kmh must be > 0 and circuity >= 1")
+    n = len(locations)
+    dist = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = locations[i], locations[j]
+            d = geodesic((a.lat, a.lon), (b.lat, b.lon)).meters * circuity
+            dist[i][j] = dist[j][i] = d
+    metres_per_second = speed_kmh / 3.6
+    dur = [[d / metres_per_second for d in row] for row in dist]
+    return TravelMatrix(_freeze(dur), _freeze(dist))
+
+
+def explicit_matrix(
+    durations: Sequence[Sequence[float]], distances: Sequence[Sequence[float]] | None = None
+) -> TravelMatrix:
+    """Wrap caller-given matrices after checking they are square, same size and non-negative."""
+    n = len(durations)
+    for name, m in (("durations", durations), ("distances", distances)):
+        if m is None:
+            continue
+        if len(m) != n or any(len(row) != n for row in m):
+            raise RoutingError(f"{name} matrix must be {n} x {n}")
+        if any((not isinstance(v, int | float)) or v < 0 or math.isnan(v) for row in m for v in row):
+            raise RoutingError(f"{name} matrix must hold non-negative numbers")
+    return TravelMatrix(_freeze(durations), _freeze(distances) if distances is not None else None)
+
+
+class OsrmTable:
+    """Client of an OSRM server's `table` service (`/table/v1/{profile}/{lon,lat;...}`)."""
+
+    def __init__(self, base_url: str, profile: str = "driving", timeout_s: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.profile = profile
+        self.timeout_s = timeout_s
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        """Ask the server for all-pairs durations and distances; raise RoutingError on any failure."""
+        if len(locations) < 1:
+            raise RoutingError("OSRM table needs at least one location")
+        coords = ";".join(f"{loc.lon:.6f},{loc.lat:.6f}" for loc in locations)
+        url = (
+            f"{self.base_url}/table/v1/{self.profile}/{coords}"
+            "?annotations=duration,distance"
+        )
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout_s) as resp:
+                body = json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            raise RoutingError(f"OSRM at {self.base_url} answered HTTP {exc.code}") from exc
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            raise RoutingError(f"OSRM at {self.base_url} is unreachable: {exc}") from exc
+        except ValueError as exc:
+            raise RoutingError(f"OSRM at {self.base_url} sent invalid JSON") from exc
+        return self._parse(body, len(locations))
+
+    def _parse(self, body: object, n: int) -> TravelMatrix:
+        if not isinstance(body, dict) or body.get("code") != "Ok":
+            code = body.get("code") if isinstance(body, dict) else None
+            raise RoutingError(f"OSRM at {self.base_url} answered code {code!r}")
+        durations = body.get("durations")
+        distances = body.get("distances")
+        # OSRM answers null for unreachable pairs; a plan over them would be meaningless.
+        for name, m in (("durations", durations), ("distances", distances)):
+            if m is None and name == "distances":
+                continue
+            if (
+                not isinstance(m, list)
+                or len(m) != n
+                or any(not isinstance(row, list) or len(row) != n for row in m)
+            ):
+                raise RoutingError(f"OSRM answer has no {n} x {n} {name} table")
+            if any(v is None for row in m for v in row):
+                raise RoutingError("OSRM reports unreachable locations (null in the table)")
+        try:
+            return explicit_matrix(durations, distances)
+        except RoutingError as exc:
+            raise RoutingError(f"OSRM answer is malformed: {exc}") from exc
