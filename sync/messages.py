@@ -79,7 +79,7 @@ class PushRequest:
 def _check_schema_version(value: Any, location: str) -> int:
     """The client's schema version; too old is 426 before anything else is read (old shapes differ)."""
     errs = f.Errors()
-    version = f.as_int(value, "schema_version", errs, lo=1)
+    version = f.as_int(value, "schema_version", errs, lo=0)
     if version is None:
         if f.missing(value):
             errs.add("schema_version", "Missing data for required field.")
