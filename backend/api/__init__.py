@@ -1,0 +1,13 @@
+"""flask-smorest blueprints, one per resource, registered from one tuple."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register_blueprints(api: Api) -> None:
+    """Register every resource blueprint on the Api."""
+    from backend.api import accounts, auth, health, me, territories, users
+
+    for module in (health, auth, me, users, territories, accounts):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,49 @@
+"""``fieldrep demo`` and ``fieldrep serve``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from backend.extensions import db
+from backend.services import demo
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Create the data, do not start the server.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create (or reuse) a demo instance with realistic data, then serve it."""
+    upgrade()
+    if demo.demo_exists():
+        click.echo("Demo data already present; reusing it.")
+    else:
+        with click.progressbar(length=1, label="Creating demo data") as bar:
+            info = demo.seed()
+            db.session.commit()
+            bar.update(1)
+        click.echo(f"Created {info['accounts']} accounts and {info['touches']} touches.")
+    click.echo(f"\nDemo logins (password: {demo.PASSWORD})")
+    click.echo(f"  manager  {demo.MANAGER}")
+    click.echo(f"  admin    {demo.ADMIN}")
+    for email in demo.REP_NAMES:
+        click.echo(f"  rep      {email.split()[0].lower()}@demo.fieldrep.app")
+    if not no_serve:
+        click.echo(f"\nFieldRep runs on http://{host}:{port}  (Ctrl+C stops it)")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the app with the development server (use gunicorn in production)."""
+    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+COMMANDS = (demo_command, serve_command)

@@ -1,0 +1,73 @@
+"""Configuration classes; the environment is applied inside the factory."""
+
+from __future__ import annotations
+
+
+class Config:
+    """Defaults for one laptop: embedded SQLite, in-process work, no external services."""
+
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # defaults to a file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # CSRF is checked in a before_request hook for cookie-authenticated writes only.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_HEADERS = ["X-CSRF-Token"]
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per 5 minutes"
+
+    API_TITLE = "FieldRep API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": "FieldRep: cadence plans, visit routes, offline sync, push reminders."
+        }
+    }
+
+    # Geocoding (CRM import rows without coordinates).
+    GEOCODER_URL = "https://nominatim.openstreetmap.org"
+    GEOCODER_USER_AGENT = "fieldrep/0.1 (self-hosted)"
+    GEOCODER_MIN_DELAY_SECONDS = 1.0
+    GEOCODER_TIMEOUT_SECONDS = 5.0
+
+    # Touch logging limits.
+    TOUCH_MAX_FUTURE_SKEW_SECONDS = 300
+    TOUCH_MAX_AGE_DAYS = 30
+
+    # Travel model defaults (routing).
+    OSRM_URL: str | None = None
+    TRAVEL_SPEED_KMH = 40.0
+    TRAVEL_CIRCUITY = 1.3
+
+    REDIS_URL: str | None = None
+    PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
+    TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    VAPID_SUBJECT = "mailto:admin@fieldrep.local"
+    VAPID_PRIVATE_KEY: str | None = None
+
+
+class TestConfig(Config):
+    """Tests: fast hashing, no real secret, DB from TEST_DATABASE_URL (set by the fixture)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    GEOCODER_MIN_DELAY_SECONDS = 0.0
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies; SECRET_KEY and DATABASE_URL must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True

@@ -1,0 +1,87 @@
+"""Domain exceptions and their one mapping to HTTP (the error envelope)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """Base of the errors services raise; views never build HTTP errors themselves."""
+
+    status = 400
+
+    def __init__(self, message: str = "", errors: dict | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message or HTTPStatus(self.status).phrase
+        self.errors = errors
+        self.extra = extra or {}
+
+
+class NotFound(DomainError):
+    """The object does not exist or is not in the caller's scope."""
+
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this."""
+
+    status = 403
+
+
+class Conflict(DomainError):
+    """The object changed since the caller read it."""
+
+    status = 409
+
+
+class Invalid(DomainError):
+    """Input that passed the schema but breaks a domain rule; ``errors`` maps field -> messages."""
+
+    status = 422
+
+
+class Unauthorized(DomainError):
+    """Not logged in or wrong credentials."""
+
+    status = 401
+
+
+def envelope(status: int, message: str | None = None, errors: dict | None = None, **extra):
+    """Build the one error body ``{code, status, message, errors}``."""
+    body = {"code": status, "status": HTTPStatus(status).phrase}
+    if message:
+        body["message"] = message
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return jsonify(body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map domain errors and stray HTTP errors to the envelope; a 500 never leaks internals."""
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        errors = err.errors
+        if isinstance(err, Invalid) and errors and "json" not in errors:
+            errors = {"json": errors}
+        return envelope(err.status, err.message, errors, **err.extra)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        data = getattr(err, "data", None) or {}
+        messages = data.get("messages") if isinstance(data, dict) else None
+        message = data.get("message") if isinstance(data, dict) else None
+        code = err.code or 500
+        if code >= 500:
+            return envelope(code)
+        return envelope(code, message or err.description, messages)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        app.logger.exception("unhandled error")
+        return envelope(500)

@@ -1,0 +1,16 @@
+"""All models, imported here so Alembic and ``create_all`` see every table."""
+
+from backend.models.account import Account, GeocodeCache
+from backend.models.cadence import CadencePlanVersion
+from backend.models.touch import Touch
+from backend.models.user import Territory, User, territory_members
+
+__all__ = [
+    "Account",
+    "CadencePlanVersion",
+    "GeocodeCache",
+    "Territory",
+    "Touch",
+    "User",
+    "territory_members",
+]

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: separate input, output and query-args schemas per resource."""

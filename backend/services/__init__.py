@@ -1,0 +1,1 @@
+"""Services: plain functions that own the logic; they flush and never commit."""

@@ -1,0 +1,92 @@
+"""Serve the PWA build (pwa/dist) and the offline Swagger UI assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Blueprint, abort, current_app, send_from_directory
+
+web = Blueprint("web", __name__)
+
+# No inline scripts, no third-party hosts except the configured map tiles.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: {tiles}; connect-src 'self' {tiles}; worker-src 'self'; "
+    "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def dist_dir() -> Path:
+    """Where the PWA build lives."""
+    configured = current_app.config.get("PWA_DIST")
+    return (
+        Path(configured) if configured else Path(__file__).resolve().parent.parent / "pwa" / "dist"
+    )
+
+
+def _tile_origin() -> str:
+    url = current_app.config["TILE_URL"]
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}" if rest else ""
+
+
+@web.after_app_request
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html" and not _is_docs():
+        response.headers.setdefault("Content-Security-Policy", CSP.format(tiles=_tile_origin()))
+    return response
+
+
+def _is_docs() -> bool:
+    from flask import request
+
+    return request.path.startswith("/api/docs")
+
+
+@web.route("/api/docs/assets/<path:filename>")
+def swagger_assets(filename: str):
+    """Swagger UI served from the installed package, so the docs work offline."""
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+@web.route("/sw.js")
+def service_worker():
+    """The service worker at the root scope, never cached by HTTP."""
+    response = send_from_directory(dist_dir(), "sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@web.route("/assets/<path:filename>")
+def hashed_assets(filename: str):
+    """Content-hashed build assets: cache for a year."""
+    response = send_from_directory(dist_dir() / "assets", filename, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@web.route("/", defaults={"path": ""})
+@web.route("/<path:path>")
+def app_shell(path: str):
+    """Files at the build root (manifest, icons), else index.html for client-side routes."""
+    if path.startswith("api/"):
+        abort(404)
+    root = dist_dir()
+    if not (root / "index.html").exists():
+        return (
+            "<h1>FieldRep</h1><p>The app is not built yet: run <code>make run</code> "
+            "(or <code>npm ci && npm run build</code> in <code>pwa/</code>).</p>",
+            503,
+        )
+    if path and (root / path).is_file():
+        response = send_from_directory(root, path, max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    response = send_from_directory(root, "index.html", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

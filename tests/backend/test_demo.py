@@ -1,0 +1,55 @@
+"""``fieldrep demo`` creates the organisation the issue describes, visible through the API."""
+
+import json
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+
+from backend import create_app
+from backend.extensions import db
+from backend.models import Touch
+from backend.services import demo
+
+
+def test_demo_data_counts_and_shapes(scratch_db_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_db_url})
+    result = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "manager@demo.fieldrep.app" in result.output and demo.PASSWORD in result.output
+    client = app.test_client()
+    login = client.post("/api/auth/login", json={"email": demo.MANAGER, "password": demo.PASSWORD})
+    assert login.status_code == 200
+
+    reps = [u for u in client.get("/api/users?page_size=100").get_json() if u["role"] == "rep"]
+    assert len(reps) >= 5
+    for rep in reps:  # all in one metro area (Munich)
+        assert abs(rep["home"]["lat"] - 48.14) < 0.2 and abs(rep["home"]["lon"] - 11.58) < 0.3
+
+    accounts = []
+    page = 1
+    while True:
+        response = client.get(f"/api/accounts?page={page}&page_size=500")
+        accounts += response.get_json()
+        meta = json.loads(response.headers["X-Pagination"])
+        if page >= meta["total_pages"]:
+            break
+        page += 1
+    assert len(accounts) >= 600
+    tiers = Counter(a["tier"] for a in accounts)
+    share = {t: tiers[t] / len(accounts) for t in "ABC"}
+    assert 0.15 < share["A"] < 0.25 and 0.25 < share["B"] < 0.35 and 0.45 < share["C"] < 0.55
+    lunch_closed = [a for a in accounts if any(len(w) >= 2 for w in a["opening_hours"].values())]
+    assert len(lunch_closed) > len(accounts) * 0.3
+    assert all(abs(a["lat"] - 48.14) < 0.5 for a in accounts)
+
+    with app.app_context():
+        first, last, count = db.session.execute(
+            select(func.min(Touch.local_date), func.max(Touch.local_date), func.count())
+        ).one()
+        assert count > 3000
+        assert 50 <= (last - first).days <= 61 and last <= date.today()
+        db.engine.dispose()
+
+    again = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert again.exit_code == 0 and "reusing" in again.output
