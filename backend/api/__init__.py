@@ -7,7 +7,33 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     """Register every resource blueprint on the Api."""
-    from backend.api import accounts, auth, health, me, territories, users
+    from backend.api import (
+        accounts,
+        auth,
+        cadence,
+        health,
+        me,
+        push,
+        reports,
+        routes,
+        sync,
+        territories,
+        touches,
+        users,
+    )
 
-    for module in (health, auth, me, users, territories, accounts):
+    for module in (
+        health,
+        auth,
+        me,
+        users,
+        territories,
+        accounts,
+        touches,
+        cadence,
+        reports,
+        routes,
+        sync,
+        push,
+    ):
         api.register_blueprint(module.blp)

@@ -19,21 +19,14 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Attach every command group to ``app.cli`` (so ``flask --app wsgi`` sees them too)."""
-    from backend.cli import accounts_cli, demo_cli
+    """Attach every command of every domain to ``app.cli`` (so ``flask --app wsgi`` has them)."""
+    from backend.cli import accounts_cli, cadence_cli, demo_cli, plan_cli, push_cli
 
-    for command in (*demo_cli.COMMANDS, *accounts_cli.COMMANDS, *_optional_commands()):
-        app.cli.add_command(command)
-
-
-def _optional_commands() -> list[click.Command]:
-    """Command groups of the other domains, each in its own module."""
-    import importlib
-
-    commands: list[click.Command] = []
-    for module, name in (("backend.cli.route", "route"),):
-        try:  # TEMPORARY while the domains land; every module exists before release
-            commands.append(getattr(importlib.import_module(module), name))
-        except ModuleNotFoundError:
-            pass
-    return commands
+    for module in (demo_cli, accounts_cli, cadence_cli, plan_cli, push_cli):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)
+    try:  # TEMPORARY: the routing group lands separately
+        from backend.cli.route import route
+    except ModuleNotFoundError:
+        return
+    app.cli.add_command(route)

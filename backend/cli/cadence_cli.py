@@ -1,0 +1,3 @@
+"""cadence commands (being built)."""
+
+COMMANDS: tuple = ()

@@ -1,0 +1,3 @@
+"""plan commands (being built)."""
+
+COMMANDS: tuple = ()

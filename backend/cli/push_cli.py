@@ -1,0 +1,3 @@
+"""push commands (being built)."""
+
+COMMANDS: tuple = ()
