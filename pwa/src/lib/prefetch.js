@@ -1,0 +1,34 @@
+// Fetches what the rep needs offline that the pull feed may not carry in full: today's route,
+// the week plan and the due list. Called after a successful sync on start/online/login; any
+// failure here is harmless (the next trigger tries again).
+import { db, getMeta, setMeta } from './db.js';
+import { api } from './api.js';
+import { storeServerRows } from './sync-core.js';
+import { todayIn, mondayOf } from './dates.js';
+
+export async function prefetch() {
+  const user = await getMeta('user');
+  if (!user || user.role !== 'rep') return;
+  const today = todayIn(user.time_zone);
+  try {
+    const route = await api('GET', `/api/routes/${today}`);
+    if (route?.id) await storeServerRows('route', [route]);
+  } catch { /* no route planned yet, or offline */ }
+  try {
+    const week = await api('GET', `/api/routes/week/${mondayOf(today)}`);
+    const days = (week?.days || []).filter((d) => d?.id);
+    if (days.length) await storeServerRows('route', days);
+  } catch { /* ignore */ }
+  try {
+    const due = await api('GET', `/api/cadence/due?date=${today}`);
+    if (Array.isArray(due)) {
+      // The due list is derived on the server; replace it whole so stale items disappear.
+      const rows = due.map((d) => ({ ...d, id: d.id ?? `${d.account_id}:${d.touch_type}` }));
+      await db.transaction('rw', db.due, async () => {
+        await db.due.clear();
+        await db.due.bulkPut(rows);
+      });
+      await setMeta('due_fetched_at', new Date().toISOString());
+    }
+  } catch { /* ignore */ }
+}

@@ -1,0 +1,104 @@
+// When to sync: on start, on `online`, when the page becomes visible, after each write, on a
+// timer, and when the service worker relays a Background Sync event. One sync runs at a time;
+// a trigger during a run queues exactly one more run. Transient failures back off
+// exponentially with jitter so a fleet of phones coming back online does not stampede the server.
+import { getMeta, setMeta } from './db.js';
+import { on, emit } from './events.js';
+import { pushAll, pullAll, SyncStop } from './sync-core.js';
+import { prefetch } from './prefetch.js';
+import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, SYNC_INTERVAL_MS, BG_SYNC_TAG } from './config.js';
+
+const state = { running: false, again: false, failures: 0, retryTimer: null, stop: null, lastError: null };
+let started = false;
+
+export function syncState() {
+  return { syncing: state.running, stop: state.stop, error: state.lastError, failures: state.failures };
+}
+
+function publish() {
+  emit('sync-state', syncState());
+}
+
+/** Delay before retry n (1-based): full jitter between half and all of the capped exponential. */
+export function backoffDelay(n, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS, rand = Math.random) {
+  const cap = Math.min(max, base * 2 ** Math.max(0, n - 1));
+  return Math.round(cap / 2 + rand() * (cap / 2));
+}
+
+function scheduleRetry() {
+  clearTimeout(state.retryTimer);
+  state.retryTimer = setTimeout(() => syncNow('retry'), backoffDelay(state.failures));
+}
+
+/** Run push then pull; safe to call from anywhere at any time. */
+export async function syncNow(reason = 'manual') {
+  if (!(await getMeta('user'))) return; // nothing to sync before the first login
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) return;
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  publish();
+  try {
+    await pushAll();
+    await pullAll();
+    // Writes made while we were pulling go out right away rather than at the next trigger.
+    await pushAll();
+    if (reason === 'start' || reason === 'online' || reason === 'login' || reason === 'visible') await prefetch();
+    state.failures = 0;
+    state.stop = null;
+    state.lastError = null;
+    clearTimeout(state.retryTimer);
+  } catch (err) {
+    if (err instanceof SyncStop) {
+      state.stop = err.kind;
+      state.lastError = err.message;
+      if (err.kind === 'update') await setMeta('update_required', true);
+    } else {
+      state.failures++;
+      state.lastError = err.message;
+      scheduleRetry();
+    }
+  } finally {
+    state.running = false;
+    publish();
+  }
+  if (state.again) {
+    state.again = false;
+    return syncNow('again');
+  }
+}
+
+/** Ask the browser to wake the service worker when connectivity returns (Chromium only). */
+async function registerBackgroundSync() {
+  try {
+    const reg = await navigator.serviceWorker?.getRegistration();
+    await reg?.sync?.register(BG_SYNC_TAG);
+  } catch {
+    // No Background Sync (Safari, Firefox) or no permission: the page triggers cover it.
+  }
+}
+
+/** Wire all triggers once per page. */
+export function startSync() {
+  if (started) return;
+  started = true;
+  on('outbox-changed', () => {
+    registerBackgroundSync();
+    syncNow('write');
+  });
+  on('sw-message', (msg) => {
+    if (msg?.type === 'flush-outbox') syncNow('background-sync');
+  });
+  on('logged-in', () => syncNow('login'));
+  window.addEventListener('online', () => {
+    state.failures = 0;
+    syncNow('online');
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') syncNow('visible');
+  });
+  setInterval(() => syncNow('timer'), SYNC_INTERVAL_MS);
+  syncNow('start');
+}

@@ -1,0 +1,86 @@
+// The shell: sync badge and update banner on top, the current screen, the bottom tab bar.
+import { useEffect, useState } from 'preact/hooks';
+import { lazy, Suspense } from 'preact/compat';
+import { html } from './html.js';
+import { useLive } from './hooks.js';
+import { db } from '../lib/db.js';
+import { on } from '../lib/events.js';
+import { currentPath, match, navigate } from '../lib/router.js';
+import { refreshMe } from '../lib/auth.js';
+import { SyncBadge } from './badge.js';
+import { UpdateBanner } from './update-banner.js';
+import { TabBar } from './tabbar.js';
+import { Login } from './login.js';
+import { Today } from './today.js';
+import { AccountView } from './account.js';
+import { LogTouch } from './log-touch.js';
+import { DueList } from './due.js';
+import { Week } from './week.js';
+import { Settings } from './settings.js';
+import { SyncScreen } from './conflicts.js';
+
+// Manager screens are split out: reps never download them.
+const Compliance = lazy(() => import('./manager/compliance.js').then((m) => m.Compliance));
+const RepOverdue = lazy(() => import('./manager/rep-overdue.js').then((m) => m.RepOverdue));
+const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap));
+
+const ROUTES = [
+  ['/today', Today],
+  ['/accounts/:id', AccountView],
+  ['/accounts/:id/log', LogTouch],
+  ['/due', DueList],
+  ['/week', Week],
+  ['/settings', Settings],
+  ['/sync', SyncScreen],
+  ['/manager', Compliance],
+  ['/manager/reps/:id', RepOverdue],
+  ['/manager/map', TeamMap],
+];
+
+function resolve(path) {
+  const [pathname, search] = path.split('?');
+  for (const [pattern, View] of ROUTES) {
+    const params = match(pattern, pathname);
+    if (params) return { View, params, query: new URLSearchParams(search || '') };
+  }
+  return null;
+}
+
+export function App() {
+  const [path, setPath] = useState(currentPath());
+  const meta = useLive(() => db.meta.bulkGet(['user', 'session_expired']), [], null);
+  const user = meta?.[0]?.value ?? null;
+  const expired = meta?.[1]?.value === true;
+  useEffect(() => on('route', setPath), []);
+  useEffect(() => on('logged-out', () => navigate('/', { replace: true })), []);
+  // Notification clicks relayed by the service worker.
+  useEffect(() => on('sw-message', (m) => m?.type === 'navigate' && navigate(m.url)), []);
+  useEffect(() => {
+    if (user && navigator.onLine) refreshMe().catch(() => {});
+  }, [user?.id]);
+
+  if (meta === null) return null; // first IndexedDB read still in flight (a few ms)
+  if (!user || expired) return html`<${Login} expired=${expired} previous=${user} />`;
+
+  const home = user.role === 'rep' ? '/today' : '/manager';
+  const found = resolve(path);
+  if (!found) {
+    queueMicrotask(() => navigate(home, { replace: true }));
+    return null;
+  }
+  const { View, params, query } = found;
+  return html`
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="topbar">
+      <span class="brand" aria-hidden="true">FieldRep</span>
+      <${SyncBadge} />
+    </header>
+    <${UpdateBanner} />
+    <main id="main" tabindex="-1">
+      <${Suspense} fallback=${html`<p class="muted">Loading…</p>`}>
+        <${View} params=${params} query=${query} user=${user} />
+      <//>
+    </main>
+    <${TabBar} role=${user.role} path=${path} />
+  `;
+}

@@ -1,0 +1,42 @@
+// Always-visible sync status: pending writes, last sync, conflicts. Announced politely to screen
+// readers when it changes; tapping it opens the sync & conflicts screen.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { useEvent, useLive, useOnline } from './hooks.js';
+import { db } from '../lib/db.js';
+import { ago } from '../lib/dates.js';
+import { syncState } from '../lib/sync.js';
+
+export function SyncBadge() {
+  const counts = useLive(async () => ({
+    pending: await db.outbox.count(),
+    conflicts: await db.conflicts.count(),
+    last: (await db.meta.get('last_sync_at'))?.value ?? null,
+    update: (await db.meta.get('update_required'))?.value === true,
+  }), [], { pending: 0, conflicts: 0, last: null, update: false });
+  const sync = useEvent('sync-state', syncState());
+  const online = useOnline();
+  // Re-render every 30 s so "2 min ago" stays true.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const parts = [];
+  if (counts.update) parts.push('Update the app to sync');
+  else if (sync?.stop === 'auth') parts.push('Sign in to sync');
+  if (counts.pending) parts.push(`${counts.pending} pending`);
+  else parts.push('All saved');
+  if (counts.conflicts) parts.push(`${counts.conflicts} conflict${counts.conflicts > 1 ? 's' : ''}`);
+  const status = !online ? 'offline' : sync?.syncing ? 'syncing' : `synced ${ago(counts.last)}`;
+  const tone = counts.conflicts || counts.update ? 'warn' : !online ? 'offline' : 'ok';
+  return html`
+    <a href="/sync" class=${`badge badge--${tone}`} data-testid="sync-badge"
+       data-pending=${counts.pending} data-conflicts=${counts.conflicts} data-online=${online ? '1' : '0'}
+       aria-label=${`Sync status: ${parts.join(', ')}, ${status}. Open sync details.`}>
+      <span aria-live="polite" aria-atomic="true">${parts.join(' · ')}</span>
+      <span class="badge__when">${status}</span>
+    </a>
+  `;
+}

@@ -1,0 +1,65 @@
+// Log a visit, call or email in a few taps: type, outcome, optional notes and next step, Save.
+import { useState } from 'preact/hooks';
+import { html } from './html.js';
+import { useLive, usePageTitle } from './hooks.js';
+import { Choice } from './ui.js';
+import { db } from '../lib/db.js';
+import { logTouch, OUTCOMES, TOUCH_TYPES } from '../lib/actions.js';
+import { positionIfAllowed } from '../lib/geo.js';
+import { navigate } from '../lib/router.js';
+import { accountKey } from './keys.js';
+
+export function LogTouch({ params, query }) {
+  const id = accountKey(params.id);
+  const account = useLive(() => db.accounts.get(id), [id], null);
+  const [type, setType] = useState(TOUCH_TYPES.includes(query.get('type')) ? query.get('type') : 'visit');
+  const [outcome, setOutcome] = useState('');
+  const [notes, setNotes] = useState('');
+  const [nextStep, setNextStep] = useState('');
+  const [duration, setDuration] = useState('');
+  const [error, setError] = useState('');
+  const [saving, setSaving] = useState(false);
+  usePageTitle('Log touch');
+
+  async function save(e) {
+    e.preventDefault();
+    if (!outcome) {
+      setError('Choose an outcome.');
+      document.querySelector('input[name="outcome"]')?.focus();
+      return;
+    }
+    setSaving(true);
+    // Position is attached only for visits and only if already allowed; never blocks the save long.
+    const checkin = type === 'visit' ? await positionIfAllowed() : null;
+    await logTouch({
+      account_id: id,
+      type,
+      outcome,
+      notes: notes.trim(),
+      next_step: nextStep.trim(),
+      duration_minutes: duration ? Number(duration) : null,
+      checkin,
+    });
+    navigate(`/accounts/${params.id}`, { replace: true });
+  }
+
+  return html`
+    <h1 tabindex="-1">Log ${type}</h1>
+    <p class="muted">${account?.name || ''}</p>
+    <form class="stack" onSubmit=${save} data-testid="log-form">
+      <${Choice} legend="Type" name="type" value=${type} onChange=${setType}
+        options=${TOUCH_TYPES.map((t) => ({ value: t, label: t[0].toUpperCase() + t.slice(1) }))} />
+      <${Choice} legend="Outcome" name="outcome" value=${outcome} onChange=${(v) => { setOutcome(v); setError(''); }} options=${OUTCOMES} />
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <label for="touch-notes">Notes (optional)</label>
+      <textarea id="touch-notes" rows="3" value=${notes} onInput=${(e) => setNotes(e.target.value)}></textarea>
+      <label for="touch-next">Next step (optional)</label>
+      <input id="touch-next" value=${nextStep} onInput=${(e) => setNextStep(e.target.value)} />
+      ${type === 'visit' && html`
+        <label for="touch-duration">Duration in minutes (optional)</label>
+        <input id="touch-duration" type="number" inputmode="numeric" min="1" max="600" value=${duration}
+               onInput=${(e) => setDuration(e.target.value)} />`}
+      <button class="btn btn--primary btn--block" type="submit" disabled=${saving}>Save ${type}</button>
+    </form>
+  `;
+}

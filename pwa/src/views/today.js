@@ -1,0 +1,137 @@
+// Today: the next stop with everything needed at the door, the map, and the ordered stop list.
+import { useState } from 'preact/hooks';
+import { html } from './html.js';
+import { useLive, useOnline, usePageTitle } from './hooks.js';
+import { MapView } from './map-view.js';
+import { SkipPanel } from './skip-panel.js';
+import { StatusChip, Empty } from './ui.js';
+import { db } from '../lib/db.js';
+import { api } from '../lib/api.js';
+import { storeServerRows } from '../lib/sync-core.js';
+import { updateStop } from '../lib/actions.js';
+import { todayIn, weekdayKey, formatWindows, clock } from '../lib/dates.js';
+import { currentPosition, navigationUrl } from '../lib/geo.js';
+import { navigate } from '../lib/router.js';
+
+export function Today({ user }) {
+  const today = todayIn(user.time_zone);
+  usePageTitle('Today');
+  const route = useLive(() => db.routes.where('date').equals(today).filter((r) => r.rep_id === user.id).first(), [today, user.id], null);
+  const accounts = useLive(async () => {
+    const ids = (route?.stops || []).map((s) => s.account_id);
+    const rows = await db.accounts.bulkGet(ids);
+    return Object.fromEntries(rows.filter(Boolean).map((a) => [a.id, a]));
+  }, [route], {});
+  const online = useOnline();
+  const [skipping, setSkipping] = useState(null);
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const stops = [...(route?.stops || [])].sort((a, b) => a.seq - b.seq);
+  const next = stops.find((s) => s.status === 'arrived') || stops.find((s) => s.status === 'planned' || !s.status);
+  const day = weekdayKey(today);
+
+  async function replan() {
+    setBusy(true);
+    setMessage('');
+    try {
+      const pos = (await currentPosition({ timeout: 4000 })) || lastPosition(stops) || user.home;
+      const fresh = await api('POST', `/api/routes/${today}/reoptimize`, { lat: pos.lat, lon: pos.lon, at: new Date().toISOString() });
+      if (fresh?.id) await storeServerRows('route', [fresh]);
+      setMessage('Route re-planned from here.');
+    } catch (err) {
+      setMessage(`Could not re-plan: ${err.message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function planDay() {
+    setBusy(true);
+    try {
+      const fresh = await api('POST', `/api/routes/${today}/plan`);
+      if (fresh?.id) await storeServerRows('route', [fresh]);
+    } catch (err) {
+      setMessage(`Could not plan: ${err.message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (route === null || route === undefined) {
+    return html`
+      <h1 tabindex="-1">Today</h1>
+      <p class="muted">${today}</p>
+      <${Empty}>No route planned for today yet.</${Empty}>
+      ${online && html`<button class="btn btn--primary" onClick=${planDay} disabled=${busy}>Plan my day</button>`}
+      ${message && html`<p role="status">${message}</p>`}
+    `;
+  }
+
+  const done = stops.filter((s) => s.status === 'done').length;
+  return html`
+    <h1 tabindex="-1">Today</h1>
+    <p class="muted">${today} · ${done} of ${stops.length} stops done</p>
+    ${next ? html`
+      <section class="card next" aria-labelledby="next-title" data-testid="next-stop">
+        <p class="eyebrow">Next stop ${next.seq}</p>
+        <h2 id="next-title"><a href=${`/accounts/${next.account_id}`}>${next.name}</a></h2>
+        <dl class="facts">
+          <dt>Arrive</dt><dd>${clock(next.arrival)}</dd>
+          <dt>Window</dt><dd>${formatWindows(next.windows)}</dd>
+          <dt>Open today</dt><dd>${formatWindows(accounts[next.account_id]?.opening_hours?.[day])}</dd>
+          ${accounts[next.account_id]?.address && html`<dt>Address</dt><dd>${accounts[next.account_id].address}</dd>`}
+        </dl>
+        <div class="actions">
+          <a class="btn" href=${navigationUrl(next)} rel="noopener">Navigate</a>
+          ${next.status === 'arrived'
+            ? html`<button class="btn btn--primary" onClick=${async () => {
+                await updateStop({ route_id: route.id, account_id: next.account_id, status: 'done' });
+                navigate(`/accounts/${next.account_id}/log?type=visit`);
+              }}>Check out & log</button>`
+            : html`<button class="btn btn--primary" onClick=${() => updateStop({ route_id: route.id, account_id: next.account_id, status: 'arrived' })}>Check in</button>`}
+          <button class="btn" onClick=${() => setSkipping(next)}>Skip</button>
+        </div>
+        ${skipping && html`<${SkipPanel} stop=${skipping} onCancel=${() => setSkipping(null)}
+            onSkip=${async (reason) => {
+              await updateStop({ route_id: route.id, account_id: skipping.account_id, status: 'skipped', skip_reason: reason });
+              setSkipping(null);
+            }} />`}
+      </section>` : html`<p class="card" role="status">All stops handled for today.</p>`}
+    <div class="actions">
+      <button class="btn" onClick=${replan} disabled=${!online || busy}
+              aria-describedby=${online ? undefined : 'replan-offline'}>Re-plan from here</button>
+      ${!online && html`<span id="replan-offline" class="muted">Needs a connection</span>`}
+    </div>
+    ${message && html`<p role="status">${message}</p>`}
+    <${MapView} routes=${[{ stops, start: route.start }]} label="Today's route map" />
+    <h2>Stops</h2>
+    <ol class="list stops" data-testid="stop-list">
+      ${stops.map((s) => html`
+        <li class="list__item">
+          <a href=${`/accounts/${s.account_id}`} class="list__link">
+            <span class="stops__seq" aria-hidden="true">${s.seq}</span>
+            <span class="list__main">
+              <span class="list__title">${s.name}</span>
+              <span class="muted">${clock(s.arrival)}${s.skip_reason ? ` · ${s.skip_reason}` : ''}</span>
+            </span>
+            <${StatusChip} status=${s.status || 'planned'} />
+          </a>
+        </li>`)}
+    </ol>
+    ${route.dropped?.length > 0 && html`
+      <details class="card">
+        <summary>${route.dropped.length} due account${route.dropped.length > 1 ? 's' : ''} did not fit</summary>
+        <ul class="list">
+          ${route.dropped.map((d) => html`<li class="list__item"><a class="list__link" href=${`/accounts/${d.account_id}`}>
+            <span class="list__main"><span class="list__title">${d.name}</span><span class="muted">${d.reason}</span></span></a></li>`)}
+        </ul>
+      </details>`}
+  `;
+}
+
+function lastPosition(stops) {
+  const handled = stops.filter((s) => s.status === 'done' || s.status === 'arrived');
+  const s = handled[handled.length - 1];
+  return s ? { lat: s.lat, lon: s.lon } : null;
+}
