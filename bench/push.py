@@ -26,11 +26,14 @@ def serve(conn: Connection, count: int, server_key: str) -> None:
     with PushService(application_server_key=server_key) as service:
         conn.send([service.subscribe() for _ in range(count)])
         while conn.recv() == "stats":
-            conn.send((service.delivered_count(), len(service.failures), service.connection_count))
+            stats = (service.delivered_count(), len(service.failures), service.connection_count)
+            conn.send((*stats, time.process_time()))
 
 
-def run(subs: list[dict], key: vapid.VapidKey, workers: int, keep_alive: bool) -> float:
-    """Send one reminder per subscription; return elapsed seconds."""
+def run(
+    subs: list[dict], key: vapid.VapidKey, workers: int, keep_alive: bool
+) -> tuple[float, float]:
+    """Send one reminder per subscription; return elapsed seconds and this process's CPU seconds."""
     messages = [
         delivery.PushMessage(
             sub,
@@ -43,6 +46,7 @@ def run(subs: list[dict], key: vapid.VapidKey, workers: int, keep_alive: bool) -
     ]
     opts = {"vapid_private_key": key, "subject": "mailto:bench@fieldrep.example"}
     start = time.perf_counter()
+    cpu_start = time.process_time()
     if keep_alive:
         results = delivery.send_many(messages, workers=workers, **opts)
     else:  # baseline: a new TCP connection per message, as with a bare webpush() call
@@ -53,10 +57,11 @@ def run(subs: list[dict], key: vapid.VapidKey, workers: int, keep_alive: bool) -
             for m in messages
         ]
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     bad = [r for r in results if r.status is not delivery.Outcome.DELIVERED]
     if bad:
         raise SystemExit(f"{len(bad)} sends not delivered, first: {bad[0]}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -75,22 +80,29 @@ def main() -> None:
     proc.start()
     subs = parent.recv()
     print(f"{args.count} subscriptions on {subs[0]['endpoint'].rsplit('/push', 1)[0]}")
-    print(f"{'mode':<24}{'elapsed s':>10}{'sends/s':>10}{'new conns':>10}")
+    # CPU ms per message shows where the time goes when the machine's cores are shared.
+    header = ("mode", "elapsed s", "sends/s", "new conns", "client CPU ms", "service CPU ms")
+    print("{:<24}{:>10}{:>10}{:>10}{:>14}{:>15}".format(*header))
     configs = [(w, True) for w in map(int, args.workers.split(","))]
     if not args.no_baseline:
         configs.insert(0, (1, False))
-    delivered_before, conns_before = 0, 0
+    parent.send("stats")
+    delivered_before, _, conns_before, service_cpu_before = parent.recv()
     try:
         for workers, keep_alive in configs:
-            elapsed = run(subs, key, workers, keep_alive)
+            elapsed, cpu = run(subs, key, workers, keep_alive)
             parent.send("stats")
-            delivered, failures, conns = parent.recv()
+            delivered, failures, conns, service_cpu = parent.recv()
             assert failures == 0, f"push service refused {failures} requests"
             assert delivered - delivered_before == args.count, "service did not receive them all"
             label = f"send_many workers={workers}" if keep_alive else "send() no keep-alive"
             rate = args.count / elapsed
-            print(f"{label:<24}{elapsed:>10.2f}{rate:>10.0f}{conns - conns_before:>10}")
-            delivered_before, conns_before = delivered, conns
+            per_msg = 1000 / args.count
+            print(
+                f"{label:<24}{elapsed:>10.2f}{rate:>10.0f}{conns - conns_before:>10}"
+                f"{cpu * per_msg:>14.2f}{(service_cpu - service_cpu_before) * per_msg:>15.2f}"
+            )
+            delivered_before, conns_before, service_cpu_before = delivered, conns, service_cpu
     finally:
         parent.send("stop")
         proc.join(timeout=10)
