@@ -25,13 +25,17 @@ def value_weight(p: Problem) -> int:
 
 
 def solve_pyvrp(
-    p: Problem, time_limit_s: float, seed: int = 0, initial: list[int] | None = None
+    p: Problem,
+    time_limit_s: float,
+    seed: int = 0,
+    initial: list[int] | None = None,
+    weight: int | None = None,
 ) -> list[int] | None:
     """Prize-collecting PyVRP (iterated local search); the break is left to the caller's repair.
 
     A stop with several windows becomes one client per window in a mutually exclusive group.
     """
-    k = value_weight(p)
+    k = weight or value_weight(p)
     copies: list[int] = []  # client index -> stop index
     clients: list[Client] = []
     groups: list[ClientGroup] = []
