@@ -2,13 +2,16 @@
 
 from backend.models.account import Account, GeocodeCache
 from backend.models.cadence import CadencePlanVersion
+from backend.models.route import Appointment, RoutePlan
 from backend.models.touch import Touch
 from backend.models.user import Territory, User, territory_members
 
 __all__ = [
     "Account",
+    "Appointment",
     "CadencePlanVersion",
     "GeocodeCache",
+    "RoutePlan",
     "Territory",
     "Touch",
     "User",
