@@ -10,7 +10,6 @@ from typing import Any
 from sync import _fields as f
 from sync.constants import (
     ACCOUNT_STATUSES,
-    EDITABLE_ACCOUNT_FIELDS,
     KARE_VALUES,
     TOUCH_OUTCOMES,
     TOUCH_TYPES,
@@ -158,7 +157,6 @@ _ACCOUNT_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
     "contacts": _contacts,
     "opening_hours": _opening_hours,
 }
-assert set(_ACCOUNT_FIELD_CHECKS) == EDITABLE_ACCOUNT_FIELDS
 
 
 def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:

@@ -292,3 +292,10 @@ def test_change_requires_data_exactly_for_put():
         Change(Entity.TOUCH, Op.PUT, 1)
     with pytest.raises(ValueError):
         Change(Entity.TOUCH, Op.DELETE, 1, {"id": 1})
+
+
+def test_every_editable_account_field_has_a_validator():
+    from sync.args import _ACCOUNT_FIELD_CHECKS
+    from sync.constants import EDITABLE_ACCOUNT_FIELDS
+
+    assert set(_ACCOUNT_FIELD_CHECKS) == EDITABLE_ACCOUNT_FIELDS
