@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import VapidException
 from pywebpush import WebPusher, WebPushException
 
@@ -144,6 +146,8 @@ def send(
     key = _as_key(vapid_private_key)
     endpoint = str(subscription.get("endpoint", ""))
     try:
+        # pywebpush only notices bad keys mid-encryption (raising); check them first instead.
+        validate_subscription(subscription, allow_http=True)
         data = encode_payload(payload)
         headers = _static_headers(ttl_seconds, urgency, topic)
         pusher = WebPusher(subscription, requests_session=session)
@@ -234,6 +238,31 @@ def send_many(
             s.close()
 
 
+def validate_subscription(
+    subscription: Mapping[str, Any], *, allow_http: bool = False
+) -> dict[str, Any]:
+    """Check a browser PushSubscription JSON and return {endpoint, keys: {p256dh, auth}}."""
+    endpoint = subscription.get("endpoint")
+    keys = subscription.get("keys")
+    if not isinstance(endpoint, str) or not isinstance(keys, Mapping):
+        raise ValueError("a subscription needs an endpoint and keys")
+    parts = urlsplit(endpoint)
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError("the endpoint must be an https URL")
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    try:
+        point = _b64decode(p256dh)
+        # Raises unless this is a point on P-256: a wrong key would only fail at encryption time.
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        secret = _b64decode(auth)
+    except (TypeError, ValueError, binascii.Error):
+        raise ValueError("keys.p256dh must be a base64url P-256 public key") from None
+    if len(point) != 65 or len(secret) != 16:
+        raise ValueError("keys.p256dh must be 65 bytes and keys.auth 16 bytes")
+    return {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+
+
 def fanout_session() -> requests.Session:
     """Return a Session for many sends; reads environment settings once rather than per request."""
     session = requests.Session()
@@ -279,6 +308,12 @@ def _as_key(key: VapidKey | str) -> VapidKey:
     # A str is parsed here rather than handed to pywebpush, which would treat it as a file path
     # whenever a file of that name happens to exist.
     return from_string(key) if isinstance(key, str) else key
+
+
+def _b64decode(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("expected a base64url string")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _reason(response: requests.Response) -> str:

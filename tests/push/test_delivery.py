@@ -294,3 +294,31 @@ def _raw_post(sub: dict[str, Any], auth: dict[str, str]) -> int:
 
     response = WebPusher(sub).send(b"hello", auth, ttl=60, timeout=5)
     return response.status_code
+
+
+def test_a_subscription_with_broken_keys_is_a_result_not_an_exception(push_service, push):
+    sub = push_service.subscribe()
+    broken = {**sub, "keys": {**sub["keys"], "p256dh": "BAAA" + sub["keys"]["p256dh"][4:]}}
+
+    result = push(broken)
+
+    assert (result.status, result.attempts) == (Outcome.CONFIG_ERROR, 0)
+    assert push_service.post_count == 0
+
+
+def test_validate_subscription(push_service):
+    sub = push_service.subscribe()
+    https = {**sub, "endpoint": "https://fcm.googleapis.com/fcm/send/abc"}
+
+    assert delivery.validate_subscription(https)["keys"] == sub["keys"]
+    assert delivery.validate_subscription(sub, allow_http=True)["endpoint"] == sub["endpoint"]
+    for bad in [
+        sub,  # plain http is only for local tests
+        {**https, "endpoint": "file:///etc/passwd"},
+        {**https, "keys": {"p256dh": sub["keys"]["p256dh"]}},
+        {**https, "keys": {**sub["keys"], "auth": "c2hvcnQ"}},
+        {**https, "keys": {**sub["keys"], "p256dh": sub["keys"]["auth"]}},
+        {"endpoint": https["endpoint"]},
+    ]:
+        with pytest.raises(ValueError):
+            delivery.validate_subscription(bad)
