@@ -7,9 +7,23 @@ re-simulates and checks it, so nothing here has to be trusted.
 from __future__ import annotations
 
 import numpy as np
+import vroom
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, Solution, VehicleType
+import warnings
+
+from pyvrp import (
+    Client,
+    ClientGroup,
+    Depot,
+    Location,
+    PenaltyParams,
+    ProblemData,
+    Solution,
+    SolveParams,
+    VehicleType,
+)
 from pyvrp import solve as pyvrp_solve
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 from routing.models import Problem
@@ -89,7 +103,14 @@ def solve_pyvrp(
     init = None
     if initial:
         init = Solution(data, [[first_copy[i] + 2 for i in initial if i in first_copy]])
-    res = pyvrp_solve(data, MaxRuntime(time_limit_s), seed=seed, display=False, initial_solution=init)
+    params = SolveParams(penalty=PenaltyParams(max_penalty=1e5))
+    with warnings.catch_warnings():
+        # Prizes dwarf the default penalty cap on purpose; the result is checked anyway.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        res = pyvrp_solve(
+            data, MaxRuntime(time_limit_s), seed=seed, display=False, params=params,
+            initial_solution=init,
+        )
     best = res.best
     if not best.is_feasible():
         return None
@@ -167,3 +188,45 @@ def solve_ortools(
         seq.append(manager.IndexToNode(idx) - 1)
         idx = sol.Value(routing.NextVar(idx))
     return seq
+
+
+def solve_vroom(p: Problem, exploration: int = 5) -> list[int] | None:
+    """VROOM (fast heuristics; priority = value scaled to 0..100, several windows, the break)."""
+    inp = vroom.Input()
+    inp.set_durations_matrix("car", np.asarray(p.durations, dtype=np.uint32))
+    top = max((s.value for s in p.stops), default=0)
+    breaks = []
+    if p.brk is not None:
+        b = p.brk
+        window = vroom.TimeWindow(b.earliest, b.latest - b.duration)
+        breaks = [vroom.Break(1, time_windows=[window], service=b.duration)]
+    inp.add_vehicle(
+        vroom.Vehicle(
+            1,
+            start=0,
+            end=p.end_node,
+            time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
+            breaks=breaks,
+            max_tasks=p.max_stops if p.max_stops is not None else 2**32,
+        )
+    )
+    jobs = 0
+    for i, s in enumerate(p.stops):
+        if not s.windows:
+            continue
+        # VROOM priorities are 0..100; required stops get the top priority.
+        prio = s.value if top <= 100 else round(100 * s.value / top)
+        inp.add_job(
+            vroom.Job(
+                i + 1,
+                i + 1,
+                default_service=s.service,
+                priority=100 if s.required else prio,
+                time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows],
+            )
+        )
+        jobs += 1
+    if not jobs:
+        return []
+    routes = inp.solve(exploration_level=exploration, nb_threads=1).routes
+    return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]

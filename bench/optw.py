@@ -1,0 +1,136 @@
+"""OPTW benchmark: our solve() against PyVRP and VROOM on the 29 Righini-Salani instances.
+
+Run: python bench/optw.py [--time-limit 2] [--instances c101,r102]. Prints figures, never fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pyvrp
+import vroom
+from pyvrp.stop import MaxRuntime
+
+from routing.models import Problem
+from routing.problem_io import parse_optw
+from routing.schedule import simulate
+from routing.solver import solve, warm_up
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "optw"
+
+
+def pyvrp_peer(p: Problem, time_limit_s: float, seed: int = 0) -> list[int]:
+    """PyVRP as a user would set it up: optional clients with prizes, windows as client groups."""
+    k = 1000  # prize per value point, so value dominates distance
+    clients, owner, groups = [], [], []
+    for i, s in enumerate(p.stops):
+        if not s.windows:
+            continue
+        gid = len(groups) if len(s.windows) > 1 else None
+        first = len(clients)
+        for o, c in s.windows:
+            clients.append(pyvrp.Client(
+                location=2 + len(clients), delivery=[1], service_duration=s.service,
+                tw_early=o, tw_late=c, prize=s.value * k,
+                required=s.required and gid is None, group=gid))
+            owner.append(i)
+        if gid is not None:
+            groups.append(pyvrp.ClientGroup(list(range(first, len(clients))), required=s.required))
+    nodes = [0, p.end_node] + [i + 1 for i in owner]
+    m = np.asarray(p.durations, dtype=np.int64)[np.ix_(nodes, nodes)]
+    cap = p.max_stops if p.max_stops is not None else len(p.stops)
+    data = pyvrp.ProblemData(
+        [pyvrp.Location(0.0, 0.0) for _ in nodes], clients,
+        [pyvrp.Depot(0, p.shift_start, p.shift_end), pyvrp.Depot(1, p.shift_start, p.shift_end)],
+        [pyvrp.VehicleType(1, capacity=[cap], start_depot=0, end_depot=1,
+                           tw_early=p.shift_start, tw_late=p.shift_end)],
+        [m], [m], groups)
+    best = pyvrp.solve(data, MaxRuntime(time_limit_s), seed=seed, display=False).best
+    if not best.is_feasible():
+        return []
+    return [owner[a.idx] for r in best.routes() for a in r if a.is_client()]
+
+
+def vroom_peer(p: Problem, with_break: bool = True) -> list[int]:
+    """VROOM with priority = value (0..100), several windows and the break modelled natively."""
+    inp = vroom.Input()
+    inp.set_durations_matrix("car", np.asarray(p.durations, dtype=np.uint32))
+    top = max((s.value for s in p.stops), default=1) or 1
+    breaks = []
+    if with_break and p.brk is not None:
+        b = p.brk
+        breaks = [vroom.Break(1, time_windows=[vroom.TimeWindow(b.earliest, b.latest - b.duration)],
+                              service=b.duration)]
+    inp.add_vehicle(vroom.Vehicle(
+        1, start=0, end=p.end_node, time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
+        breaks=breaks, max_tasks=p.max_stops if p.max_stops is not None else 2**32))
+    for i, s in enumerate(p.stops):
+        if s.windows:
+            inp.add_job(vroom.Job(
+                i + 1, i + 1, default_service=s.service,
+                priority=min(100, round(100 * s.value / top)) if top > 100 else s.value,
+                time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows]))
+    routes = inp.solve(exploration_level=5, nb_threads=1).routes
+    return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]
+
+
+def score(p: Problem, seq: list[int]) -> int | None:
+    """Value of a peer's sequence, or None if our scheduler finds it infeasible."""
+    if simulate(p, seq) is None or len(set(seq)) != len(seq):
+        return None
+    return sum(p.stops[i].value for i in seq)
+
+
+def gap(best: int, got: int | None) -> float:
+    """Percentage below best-known (100 for no feasible answer)."""
+    return 100.0 if got is None else 100.0 * (best - got) / best
+
+
+def main() -> None:
+    """Run the benchmark and print one line per instance and a summary."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--time-limit", type=float, default=2.0)
+    ap.add_argument("--instances", default="")
+    ap.add_argument("--data", type=Path, default=DATA)
+    args = ap.parse_args()
+    with open(args.data / "best_known.csv") as fh:
+        best = {r["instance"]: int(r["best_known_score"]) for r in csv.DictReader(fh)}
+    names = args.instances.split(",") if args.instances else sorted(best)
+    warm_up()
+    rows = []
+    print(f"{'inst':6} {'best':>4} | {'ours':>4} {'gap%':>5} {'sec':>4} | "
+          f"{'pyvrp':>5} {'gap%':>5} | {'vroom':>5} {'gap%':>5} {'sec':>4}")
+    for nm in names:
+        p = parse_optw(args.data / "solomon_100" / f"{nm}.txt")
+        t = time.perf_counter()
+        ours = solve(p, args.time_limit).value
+        t_ours = time.perf_counter() - t
+        pv = score(p, pyvrp_peer(p, args.time_limit))
+        t = time.perf_counter()
+        vr = score(p, vroom_peer(p))
+        t_vr = time.perf_counter() - t
+        b = best[nm]
+        rows.append((nm, b, ours, pv, vr, t_ours))
+        print(f"{nm:6} {b:4} | {ours:4} {gap(b, ours):5.2f} {t_ours:4.1f} | "
+              f"{pv if pv is not None else '-':>5} {gap(b, pv):5.2f} | "
+              f"{vr if vr is not None else '-':>5} {gap(b, vr):5.2f} {t_vr:4.2f}", flush=True)
+    for label, col in (("ours", 2), ("pyvrp", 3), ("vroom", 4)):
+        gaps = [gap(r[1], r[col]) for r in rows]
+        at = sum(1 for r in rows if r[col] is not None and r[col] >= r[1])
+        print(f"{label:6} mean gap {statistics.mean(gaps):.3f} %  at best-known {at}/{len(rows)}")
+    deficits = [
+        (100.0 * (max(r[3] or 0, r[4] or 0) - r[2]) / max(r[3] or 0, r[4] or 0, 1), r[0])
+        for r in rows
+    ]
+    worst = max(deficits)
+    print(f"worst deficit vs best peer: {worst[0]:.2f} % ({worst[1]}); "
+          f"median solve time {statistics.median(r[5] for r in rows):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
