@@ -50,11 +50,15 @@ export async function updateAccount(accountId, changes) {
   });
 }
 
-/** Conflict resolution: keep my values, re-sent against the server's version as the new base. */
+/** Conflict resolution: keep my values, re-sent with the server's row as the new base. */
 export async function keepMine(conflict) {
   const server = conflict.server || {};
-  await db.transaction('rw', [db.conflicts, db.accounts, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.conflicts, db.accounts, db.routes, db.outbox, db.meta], async () => {
     await db.conflicts.delete(conflict.id);
+    if (conflict.name === 'route.reorder') {
+      await mutate('route.reorder', { route_id: conflict.route_id, base_version: server.version, order: conflict.mine.order });
+      return;
+    }
     await mutate('account.update', {
       account_id: conflict.account_id,
       base_version: server.version,
@@ -66,8 +70,8 @@ export async function keepMine(conflict) {
 
 /** Conflict resolution: take the server's values (already stored locally) and forget mine. */
 export async function takeServer(conflict) {
-  await db.transaction('rw', [db.conflicts, db.accounts], async () => {
-    if (conflict.server) await db.accounts.put(conflict.server);
+  await db.transaction('rw', [db.conflicts, db.accounts, db.routes], async () => {
+    if (conflict.server) await (conflict.name === 'route.reorder' ? db.routes : db.accounts).put(conflict.server);
     await db.conflicts.delete(conflict.id);
   });
 }

@@ -10,8 +10,9 @@ export function currentUser() {
 export async function login(email, password) {
   const body = await api('POST', '/api/auth/login', { email, password });
   const previous = await currentUser();
-  // Another person on this device: never show them the previous rep's cached data.
-  if (previous && previous.id !== body.user.id) await clearLocalData({ keepOutbox: false });
+  // Another person on this device: never show them the previous rep's cached data. The previous
+  // user's unsent outbox entries stay (tagged with their user) and go out at their next login.
+  if (previous && previous.id !== body.user.id) await clearLocalData({ dropOutboxOf: null });
   await setMeta('user', body.user);
   await setCsrfToken(body.csrf_token);
   await setMeta('update_required', false);
@@ -40,16 +41,17 @@ export async function refreshMe() {
   return user;
 }
 
-export async function clearLocalData({ keepOutbox }) {
-  const tables = [...CACHE_TABLES, 'conflicts', 'meta', ...(keepOutbox ? [] : ['outbox'])];
-  const clientId = await getMeta('client_id');
-  const nextId = await getMeta('next_mutation_id');
+/**
+ * Forget cached server data, conflicts and session meta on this device. `dropOutboxOf` (a user id)
+ * also discards that user's unsent entries. Per-user client ids and counters always survive:
+ * reusing a mutation id would make the server answer "duplicate" and drop a new write.
+ */
+export async function clearLocalData({ dropOutboxOf }) {
+  const tables = [...CACHE_TABLES, 'conflicts', 'meta', 'outbox'];
   await db.transaction('rw', tables.map((t) => db[t]), async () => {
-    for (const t of tables) await db[t].clear();
-    // The device identity and its mutation counter survive: mutation ids must never repeat for
-    // a client_id, or the server would treat new writes as duplicates.
-    if (clientId) await setMeta('client_id', clientId);
-    if (nextId) await setMeta('next_mutation_id', nextId);
+    for (const t of [...CACHE_TABLES, 'conflicts']) await db[t].clear();
+    await db.meta.filter((row) => !String(row.key).startsWith('client:')).delete();
+    if (dropOutboxOf != null) await db.outbox.where('user_id').equals(dropOutboxOf).delete();
   });
 }
 
@@ -58,6 +60,7 @@ export async function logout() {
   try {
     await api('POST', '/api/auth/logout');
   } catch { /* offline or already expired */ }
-  await clearLocalData({ keepOutbox: false });
+  const user = await currentUser();
+  await clearLocalData({ dropOutboxOf: user?.id ?? null });
   emit('logged-out');
 }

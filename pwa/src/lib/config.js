@@ -9,6 +9,6 @@ export const PULL_LIMIT = 200;
 // Periodic sync while the app is open; the other triggers (start, online, visible, write) do most work.
 export const SYNC_INTERVAL_MS = 60_000;
 export const BACKOFF_BASE_MS = 1_000;
-export const BACKOFF_MAX_MS = 60_000;
+export const BACKOFF_MAX_MS = 300_000; // docs/sync-protocol.md: min(300 s, 1 s * 2^attempt)
 
 export const BG_SYNC_TAG = 'fieldrep-outbox';

@@ -10,10 +10,11 @@ db.version(1).stores({
   touches: 'id, account_id, occurred_at, [account_id+occurred_at]',
   routes: 'id, date, [rep_id+date]',
   due: 'id, account_id, status, due_date',
-  // Device-owned: the queue of mutations not yet acknowledged by the server. Keyed by the
-  // per-device mutation_id so iteration order is send order.
-  outbox: 'mutation_id, &id, name',
-  // Key/value: client_id, next_mutation_id, cursor, user, csrf_token, last_sync_at, ...
+  // Device-owned: the queue of mutations not yet acknowledged by the server. Entries are tagged
+  // with their user (the server keys client state by (user, client_id)), and within one user the
+  // mutation_id gives send order.
+  outbox: '++seq, &id, user_id, [user_id+mutation_id]',
+  // Key/value: user, csrf_token, cursor, last_sync_at, "client:<user id>" = {client_id, next}, ...
   meta: 'key',
   // Mutations the server answered "conflict" for, kept until the rep decides.
   conflicts: 'id, account_id, created_at',

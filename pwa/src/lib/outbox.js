@@ -1,35 +1,45 @@
 // The outbox: every local write is recorded here in the SAME IndexedDB transaction as the change
 // it makes, so a crash or a closed tab can never keep one without the other.
 import { db, getMeta, setMeta } from './db.js';
-import { mutators, MUTATED_TABLES } from './mutators.js';
+import { mutators } from './mutators.js';
 import { uuid } from './uuid.js';
 import { emit } from './events.js';
 
-/** This device's stable id; created on first use and kept across logouts and resets. */
-export async function getClientId() {
-  let id = await getMeta('client_id');
-  if (!id) {
-    id = uuid();
-    await setMeta('client_id', id);
+// The server keeps sync state per (user, client_id) and expects mutation ids 1, 2, 3... with no
+// holes per pair, so each user on this device gets their own client id and counter. Both survive
+// logout and cache resets: reusing an id for a new mutation would be answered "duplicate".
+const clientKey = (userId) => `client:${userId}`;
+
+/** {client_id, next} for this user on this device, created on first use (call inside a tx). */
+async function clientFor(userId) {
+  let c = await getMeta(clientKey(userId));
+  if (!c) {
+    c = { client_id: uuid(), next: 1 };
+    await setMeta(clientKey(userId), c);
   }
-  return id;
+  return c;
+}
+
+export async function getClientId(userId) {
+  return db.transaction('rw', db.meta, async () => (await clientFor(userId)).client_id);
 }
 
 /**
  * Apply mutation `name` locally and queue it for the server, atomically.
- * Returns the queued mutation ({id, mutation_id, name, args}).
+ * Returns the queued entry ({id, mutation_id, name, args, user_id}).
  */
-export async function mutate(name, args, context = {}) {
+export async function mutate(name, args) {
   const m = mutators[name];
   if (!m) throw new Error(`unknown mutation ${name}`);
-  const user = await getMeta('user');
   const queued = await db.transaction('rw', [db.outbox, db.meta, ...m.tables.map((t) => db[t])], async () => {
-    await m.apply(args, { repId: user?.id, ...context });
-    // The counter lives in meta and is read+written inside this transaction, so two tabs
-    // writing at once still get distinct, increasing ids (IndexedDB serialises rw transactions).
-    const mutation_id = (await getMeta('next_mutation_id', 1));
-    await setMeta('next_mutation_id', mutation_id + 1);
-    const row = { id: uuid(), mutation_id, name, args, created_at: new Date().toISOString() };
+    const user = await getMeta('user');
+    if (!user) throw new Error('not signed in');
+    await m.apply(args, { repId: user.id });
+    // Read and bumped inside this transaction: two tabs writing at once still get distinct,
+    // gap-free ids because IndexedDB serialises overlapping read-write transactions.
+    const client = await clientFor(user.id);
+    await setMeta(clientKey(user.id), { ...client, next: client.next + 1 });
+    const row = { id: uuid(), user_id: user.id, mutation_id: client.next, name, args, created_at: new Date().toISOString() };
     await db.outbox.add(row);
     return row;
   });
@@ -37,20 +47,30 @@ export async function mutate(name, args, context = {}) {
   return queued;
 }
 
-/** The oldest `limit` pending mutations, in send order. */
-export function peek(limit) {
-  return db.outbox.orderBy('mutation_id').limit(limit).toArray();
+function forUser(userId) {
+  return db.outbox.where('[user_id+mutation_id]').between([userId, 0], [userId, Infinity]);
 }
 
-export function pendingCount() {
-  return db.outbox.count();
+/** The oldest `limit` pending mutations of this user, in send order. */
+export function peek(userId, limit) {
+  return forUser(userId).limit(limit).toArray();
 }
 
-/** Re-apply every pending mutation on top of freshly pulled server rows (call inside a tx). */
-export async function rebasePending(context = {}) {
-  const pending = await db.outbox.orderBy('mutation_id').toArray();
-  for (const row of pending) await mutators[row.name]?.apply(row.args, context);
+export function pendingFor(userId) {
+  return forUser(userId).toArray();
 }
 
-/** Tables a rebase transaction has to include. */
-export const REBASE_TABLES = ['outbox', 'meta', ...MUTATED_TABLES];
+export function pendingCount(userId) {
+  return forUser(userId).count();
+}
+
+/** Drop every entry the server has processed (mutation_id <= last_mutation_id). */
+export function dropAcknowledged(userId, lastMutationId) {
+  return db.outbox.where('[user_id+mutation_id]').between([userId, 0], [userId, lastMutationId], true, true).delete();
+}
+
+/** Re-apply this user's pending mutations on top of freshly pulled server rows (inside a tx). */
+export async function rebasePending(userId) {
+  if (userId == null) return;
+  for (const row of await pendingFor(userId)) await mutators[row.name]?.apply(row.args, { repId: userId });
+}

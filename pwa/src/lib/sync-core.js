@@ -1,16 +1,16 @@
-// Push and pull, one pass each, per docs/api-contract.md. No DOM here: the service worker runs
+// Push and pull, one pass each, per docs/sync-protocol.md. No DOM here: the service worker runs
 // pushAll() itself on a Background Sync event when no page is open. Scheduling, backoff and
 // triggers live in sync.js.
 import { db, getMeta, setMeta, CACHE_TABLES } from './db.js';
 import { request, ApiError, setCsrfToken } from './api.js';
-import { getClientId, peek, rebasePending } from './outbox.js';
+import { getClientId, peek, rebasePending, dropAcknowledged } from './outbox.js';
 import { PUSH_BATCH, PULL_LIMIT, SCHEMA_VERSION } from './config.js';
 
-/** A stop that retrying will not fix until something changes (app update, new login). */
+/** A stop that retrying soon will not fix (app update, new login, a client bug). */
 export class SyncStop extends Error {
   constructor(kind, message) {
     super(message);
-    this.kind = kind; // 'update' (426) | 'auth' (401) | 'blocked' (other 4xx for a whole request)
+    this.kind = kind; // 'update' (426) | 'auth' (401/403) | 'blocked' (422 and other 4xx)
   }
 }
 
@@ -18,20 +18,26 @@ const ENTITY_TABLE = { account: 'accounts', touch: 'touches', route: 'routes', d
 const ALL_TABLES = ['outbox', 'meta', 'conflicts', ...CACHE_TABLES];
 const MAX_REJECTIONS = 20;
 
-async function userContext() {
-  const user = await getMeta('user');
-  return { repId: user?.id };
+function retryAfterMs(res) {
+  const v = res.headers?.get?.('Retry-After');
+  if (!v) return null;
+  const s = Number(v);
+  return Number.isFinite(s) ? s * 1000 : Math.max(0, Date.parse(v) - Date.now()) || null;
 }
 
 function checkStatus(res) {
   if (res.ok) return;
   if (res.status === 426) throw new SyncStop('update', res.data?.message || 'Update the app to keep syncing.');
-  if (res.status === 401) throw new SyncStop('auth', 'Sign in again to sync.');
-  if (res.status >= 500 || res.status === 429) throw new ApiError(res.status, res.data);
+  if (res.status === 401 || res.status === 403) throw new SyncStop('auth', 'Sign in again to sync.');
+  if (res.status >= 500 || res.status === 429) {
+    const err = new ApiError(res.status, res.data);
+    err.retryAfterMs = retryAfterMs(res);
+    throw err;
+  }
   throw new SyncStop('blocked', res.data?.message || `Server answered ${res.status}`);
 }
 
-// A whole-request 400/403 is most often a stale CSRF token (session renewed elsewhere): refresh it
+// A 403 on a push is most often a stale CSRF token (the session was renewed elsewhere): refresh it
 // once from /api/me before giving up. Never drop queued data for a whole-request error.
 async function refreshCsrf() {
   const me = await request('GET', '/api/me');
@@ -42,154 +48,149 @@ async function refreshCsrf() {
   return false;
 }
 
+function reasonText(r) {
+  const fields = Object.entries(r.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`);
+  const base = { invalid: 'Invalid data', not_in_scope: 'No longer your account', not_found: 'Not found on the server',
+    not_editable: 'That field cannot be edited', invalid_transition: 'Stop already finished' }[r.reason] || r.reason || 'Rejected by the server';
+  return fields.length ? `${base} (${fields.join('; ')})` : base;
+}
+
 async function recordRejection(m, reason) {
   const list = await getMeta('rejections', []);
   list.unshift({ id: m.id, name: m.name, args: m.args, reason, at: new Date().toISOString() });
   await setMeta('rejections', list.slice(0, MAX_REJECTIONS));
 }
 
-async function dropRejected(m, reason) {
-  await db.outbox.delete(m.mutation_id);
-  // A rejected touch never reached the server: remove the optimistic copy so history is honest.
-  if (m.name === 'touch.log') await db.touches.delete(m.args.id);
-  await recordRejection(m, reason || 'Rejected by the server');
-}
-
 function pick(obj, fields) {
-  return Object.fromEntries(fields.map((f) => [f, obj?.[f]]));
+  return Object.fromEntries(fields.map((f) => [f, obj?.[f] ?? null]));
 }
 
-async function applyResults(batch, body, ctx) {
-  const results = new Map((body?.results || []).map((r) => [r.mutation_id, r]));
+async function applyResults(userId, batch, body) {
   const acked = Number(body?.last_mutation_id ?? 0);
-  const tables = ALL_TABLES.map((t) => db[t]);
-  const summary = { applied: 0, conflicts: 0, rejected: 0 };
-  await db.transaction('rw', tables, async () => {
-    for (const m of batch) {
-      const r = results.get(m.mutation_id);
-      if (!r) {
-        // No answer but at/below the acknowledged id: the server has it (an earlier duplicate).
-        if (m.mutation_id <= acked) await db.outbox.delete(m.mutation_id);
-        continue;
-      }
-      await db.outbox.delete(m.mutation_id);
-      if (r.status === 'applied' || r.status === 'duplicate') {
-        summary.applied++;
+  const summary = { conflicts: 0, rejected: 0 };
+  await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
+    for (const r of body?.results || []) {
+      const m = batch.find((x) => x.mutation_id === r.mutation_id && x.id === r.id) || batch.find((x) => x.mutation_id === r.mutation_id);
+      if (!m || r.status === 'deferred') continue;
+      // A duplicate whose first answer was lost carries that answer as `outcome`.
+      const status = r.status === 'duplicate' && (r.outcome === 'conflict' || r.outcome === 'rejected') ? r.outcome : r.status;
+      if (status === 'applied' || status === 'duplicate') {
         if (m.name === 'touch.log') await db.touches.update(m.args.id, { _pending: undefined });
-      } else if (r.status === 'conflict') {
+      } else if (status === 'conflict') {
         summary.conflicts++;
         const fields = r.fields?.length ? r.fields : Object.keys(m.args.changes || {});
         await db.conflicts.put({
           id: m.id,
           name: m.name,
           account_id: m.args.account_id ?? null,
+          route_id: m.args.route_id ?? null,
           fields,
-          mine: pick(m.args.changes, fields),
-          base: pick(m.args.base, fields),
+          mine: m.name === 'route.reorder' ? { order: m.args.order } : pick(m.args.changes, fields),
           server: r.server || null,
-          reason: r.reason || null,
           created_at: new Date().toISOString(),
         });
         if (r.server && m.name === 'account.update') await db.accounts.put(r.server);
-      } else {
+        if (r.server && m.name === 'route.reorder') await db.routes.put(r.server);
+      } else if (status === 'rejected') {
         summary.rejected++;
-        await dropRejected(m, r.reason);
+        // Undo the optimistic change: a rejected touch never reached the server.
+        if (m.name === 'touch.log') await db.touches.delete(m.args.id);
+        await recordRejection(m, reasonText(r));
       }
     }
-    await rebasePending(ctx);
+    // The protocol's one rule for the queue: everything at or below last_mutation_id is done.
+    await dropAcknowledged(userId, acked);
+    await rebasePending(userId);
   });
   return summary;
 }
 
-/** Send the whole outbox in batches. Returns counts; throws ApiError (transient) or SyncStop. */
+/** Send this user's outbox in batches. Returns counts; throws ApiError (transient) or SyncStop. */
 export async function pushAll() {
-  const client_id = await getClientId();
-  const ctx = await userContext();
-  const total = { sent: 0, applied: 0, conflicts: 0, rejected: 0 };
+  const user = await getMeta('user');
+  if (!user) return { sent: 0 };
+  const client_id = await getClientId(user.id);
+  const total = { sent: 0, conflicts: 0, rejected: 0 };
   let size = PUSH_BATCH;
   let csrfRetried = false;
-  for (;;) {
-    const batch = await peek(size);
+  for (let rounds = 0; rounds < 1000; rounds++) {
+    const batch = await peek(user.id, size);
     if (!batch.length) return total;
     const mutations = batch.map(({ id, mutation_id, name, args }) => ({ id, mutation_id, name, args }));
-    const res = await request('POST', '/api/sync/push', {
-      json: { client_id, schema_version: SCHEMA_VERSION, mutations },
-    });
-    if (res.status === 413) {
-      // Too large: halve until it fits; a single mutation that can never fit is dropped with a
-      // visible reason rather than blocking everything queued behind it.
-      if (batch.length === 1) {
-        await db.transaction('rw', [db.outbox, db.meta, db.touches], () => dropRejected(batch[0], 'Too large to send'));
-        total.rejected++;
-      } else {
-        size = Math.max(1, Math.floor(batch.length / 2));
-      }
+    const res = await request('POST', '/api/sync/push', { json: { client_id, schema_version: SCHEMA_VERSION, mutations } });
+    if (res.status === 413 && batch.length > 1) {
+      size = Math.max(1, Math.floor(batch.length / 2)); // too large: halve and try again
       continue;
     }
-    if ((res.status === 400 || res.status === 403) && !csrfRetried) {
+    if (res.status === 403 && !csrfRetried) {
       csrfRetried = true;
       if (await refreshCsrf()) continue;
     }
     checkStatus(res);
-    const s = await applyResults(batch, res.data, ctx);
+    const before = batch[0].mutation_id;
+    const s = await applyResults(user.id, batch, res.data);
     total.sent += batch.length;
-    total.applied += s.applied;
     total.conflicts += s.conflicts;
     total.rejected += s.rejected;
+    // Nothing acknowledged (all deferred): the server is waiting for an id we do not have. Stop
+    // rather than loop; the entries stay queued and the sync screen shows them.
+    if (Number(res.data?.last_mutation_id ?? 0) < before) throw new SyncStop('blocked', 'The server is waiting for an earlier change.');
   }
+  return total;
 }
 
 async function clearCaches() {
-  await db.transaction('rw', CACHE_TABLES.map((t) => db[t]).concat(db.meta), async () => {
-    for (const t of CACHE_TABLES) await db[t].clear();
-    await setMeta('cursor', '');
-  });
+  for (const t of CACHE_TABLES) await db[t].clear();
 }
 
-async function applyChanges(changes, cursor, ctx) {
-  await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
-    for (const c of changes) {
-      if (c.entity === 'plan') {
-        if (c.op === 'put') await setMeta('plan', c.data);
-        continue;
-      }
-      const table = db[ENTITY_TABLE[c.entity]];
-      if (!table) continue; // an entity this client version does not know: ignore, don't fail
-      if (c.op === 'put') await table.put({ ...c.data, id: c.data?.id ?? c.id });
-      else if (c.op === 'delete') await table.delete(c.id);
-      else if (c.op === 'leave') {
-        // The account moved out of this rep's scope: forget it and what hangs off it, but keep
-        // touches the rep logged (they stay credited to the rep).
-        await table.delete(c.id);
-        if (c.entity === 'account') await db.due.where('account_id').equals(c.id).delete();
-      }
+async function applyChanges(userId, changes) {
+  for (const c of changes) {
+    if (c.entity === 'plan') {
+      if (c.op === 'put') await setMeta('plan', c.data);
+      continue;
     }
-    await rebasePending(ctx);
-    await setMeta('cursor', cursor);
+    const table = db[ENTITY_TABLE[c.entity]];
+    if (!table) continue; // an entity this client version does not know: ignore, don't fail
+    if (c.op === 'put') await table.put({ ...c.data, id: c.data?.id ?? c.id });
+    else if (c.op === 'delete') await table.delete(c.id);
+    else if (c.op === 'leave') {
+      await table.delete(c.id);
+      if (c.entity === 'account') await forgetAccount(c.id);
+    }
+  }
+  await rebasePending(userId);
+}
+
+// An account left the rep's scope: drop its due items and the route stops not yet done; keep the
+// rep's own touches (they stay credited to the rep).
+async function forgetAccount(accountId) {
+  await db.due.where('account_id').equals(accountId).delete();
+  await db.routes.toCollection().modify((r) => {
+    r.stops = (r.stops || []).filter((s) => s.account_id !== accountId || s.status === 'done');
   });
 }
 
-/** Pull every page since the stored cursor. Handles reset by clearing caches once and restarting. */
+/** Pull every page since the stored cursor; a reset clears local copies (not the outbox). */
 export async function pullAll() {
-  const ctx = await userContext();
+  const user = await getMeta('user');
+  if (!user) return { changes: 0 };
   let cursor = await getMeta('cursor', '');
-  let resets = 0;
   let count = 0;
-  for (;;) {
-    const qs = new URLSearchParams({ cursor: cursor || '', limit: String(PULL_LIMIT), schema_version: String(SCHEMA_VERSION) });
+  for (let pages = 0; pages < 10_000; pages++) {
+    const qs = new URLSearchParams({ limit: String(PULL_LIMIT), schema_version: String(SCHEMA_VERSION) });
+    if (cursor) qs.set('cursor', cursor);
     const res = await request('GET', `/api/sync/pull?${qs}`);
     checkStatus(res);
     const body = res.data || {};
-    if (body.reset) {
-      if (resets++ > 0) throw new ApiError(500, null, 'Server asked to reset twice in one pull');
-      await clearCaches();
-      cursor = '';
-      continue;
-    }
     const changes = body.changes || [];
     count += changes.length;
+    // One IndexedDB transaction per page: its rows, the re-applied outbox and the new cursor.
+    await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
+      if (body.reset) await clearCaches(); // the page already starts from the beginning
+      await applyChanges(user.id, changes);
+      await setMeta('cursor', body.cursor ?? cursor);
+    });
     cursor = body.cursor ?? cursor;
-    await applyChanges(changes, cursor, ctx);
     if (!body.has_more) break;
   }
   await setMeta('last_sync_at', new Date().toISOString());
@@ -198,10 +199,10 @@ export async function pullAll() {
 
 /** Store rows fetched over plain REST (today's route, the week) with pending changes re-applied. */
 export async function storeServerRows(entity, rows) {
-  const ctx = await userContext();
+  const user = await getMeta('user');
   const table = db[ENTITY_TABLE[entity]];
   await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
     await table.bulkPut(rows);
-    await rebasePending(ctx);
+    await rebasePending(user?.id);
   });
 }

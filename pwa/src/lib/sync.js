@@ -19,15 +19,17 @@ function publish() {
   emit('sync-state', syncState());
 }
 
-/** Delay before retry n (1-based): full jitter between half and all of the capped exponential. */
+/** Delay before retry n (1-based): "full jitter", random(0, min(max, base * 2^n)). */
 export function backoffDelay(n, base = BACKOFF_BASE_MS, max = BACKOFF_MAX_MS, rand = Math.random) {
-  const cap = Math.min(max, base * 2 ** Math.max(0, n - 1));
-  return Math.round(cap / 2 + rand() * (cap / 2));
+  const cap = Math.min(max, base * 2 ** Math.max(0, n));
+  return Math.round(rand() * cap);
 }
 
-function scheduleRetry() {
+function scheduleRetry(retryAfterMs) {
   clearTimeout(state.retryTimer);
-  state.retryTimer = setTimeout(() => syncNow('retry'), backoffDelay(state.failures));
+  // The server's Retry-After is a floor; jitter still spreads the fleet above it.
+  const delay = Math.max(retryAfterMs || 0, backoffDelay(state.failures));
+  state.retryTimer = setTimeout(() => syncNow('retry'), delay);
 }
 
 /** Run push then pull; safe to call from anywhere at any time. */
@@ -58,7 +60,7 @@ export async function syncNow(reason = 'manual') {
     } else {
       state.failures++;
       state.lastError = err.message;
-      scheduleRetry();
+      scheduleRetry(err.retryAfterMs);
     }
   } finally {
     state.running = false;

@@ -7,9 +7,14 @@ import { db } from '../lib/db.js';
 import { ago } from '../lib/dates.js';
 import { syncState } from '../lib/sync.js';
 
+async function pendingOfCurrentUser() {
+  const user = (await db.meta.get('user'))?.value;
+  return user ? db.outbox.where('user_id').equals(user.id).count() : 0;
+}
+
 export function SyncBadge() {
   const counts = useLive(async () => ({
-    pending: await db.outbox.count(),
+    pending: await pendingOfCurrentUser(),
     conflicts: await db.conflicts.count(),
     last: (await db.meta.get('last_sync_at'))?.value ?? null,
     update: (await db.meta.get('update_required'))?.value === true,

@@ -15,10 +15,10 @@ function show(v) {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-export function SyncScreen() {
+export function SyncScreen({ user }) {
   usePageTitle('Sync');
   const conflicts = useLive(() => db.conflicts.orderBy('created_at').toArray(), [], []);
-  const pending = useLive(() => db.outbox.orderBy('mutation_id').toArray(), [], []);
+  const pending = useLive(() => db.outbox.where('user_id').equals(user.id).sortBy('mutation_id'), [user.id], []);
   const meta = useLive(() => db.meta.bulkGet(['last_sync_at', 'rejections']), [], []);
   const names = useLive(async () => {
     const rows = await db.accounts.bulkGet(conflicts.map((c) => c.account_id));

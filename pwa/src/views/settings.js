@@ -9,7 +9,7 @@ import { canInstall, isStandalone, promptInstall } from '../lib/install.js';
 
 export function Settings({ user }) {
   usePageTitle('Settings');
-  const pending = useLive(() => db.outbox.count(), [], 0);
+  const pending = useLive(() => db.outbox.where('user_id').equals(user.id).count(), [user.id], 0);
   const installable = useEvent('install-available', canInstall());
   const [push, setPush] = useState(false);
   const [pushMsg, setPushMsg] = useState('');

@@ -1,0 +1,124 @@
+"""Shared by the browser tests and bench/pwa_budget.py: build check, seed data, live server.
+
+Plain functions (no pytest) so the benchmark can reuse them outside the test run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from werkzeug.serving import make_server
+
+REPO = Path(__file__).resolve().parents[2]
+PWA = REPO / "pwa"
+DIST = PWA / "dist"
+AXE_JS = PWA / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct horse battery"
+TIME_ZONE = "Europe/Berlin"
+# Open around the clock so the planner has a feasible day whatever time the suite runs.
+ALL_DAY = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def ensure_pwa_built() -> Path:
+    """Build pwa/dist once if it is missing (CI's `make test` builds it before pytest)."""
+    if not (DIST / "index.html").exists() or not (DIST / "sw.js").exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("pwa/dist is missing and npm is not installed")
+        if not (PWA / "node_modules").exists():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True)
+        subprocess.run([npm, "run", "build"], cwd=PWA, check=True)
+    return DIST
+
+
+def local_today(tz: str = TIME_ZONE) -> str:
+    """Today's date in the rep's time zone (the date the server plans routes for)."""
+    return datetime.now(ZoneInfo(tz)).date().isoformat()
+
+
+@dataclass
+class Seed:
+    """Ids and credentials of the seeded people and accounts."""
+
+    rep_email: str
+    manager_email: str
+    rep_id: int
+    manager_id: int
+    account_ids: list[int] = field(default_factory=list)
+
+
+def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
+    """A manager, a territory, a rep with accounts around Munich; committed."""
+    from backend.extensions import db
+    from backend.models import Account
+    from backend.services import users
+
+    with app.app_context():
+        manager = users.create_user(
+            email=f"manager-{tag}@example.com", name="Mona Manager", password=PASSWORD,
+            role="manager", time_zone=TIME_ZONE,
+        )
+        territory = users.create_territory(name=f"Munich {tag}", manager_id=manager.id)
+        rep = users.create_user(
+            email=f"rep-{tag}@example.com", name="Rick Rep", password=PASSWORD, role="rep",
+            time_zone=TIME_ZONE, home_lat=48.137, home_lon=11.575,
+            work_start_min=0, work_end_min=23 * 60 + 59, territory_ids=[territory.id],
+        )
+        ids = []
+        for n in range(1, accounts + 1):
+            account = Account(
+                name=f"Bäckerei {n}", address=f"Marienplatz {n}, München", lat=48.137 + 0.004 * n,
+                lon=11.575 + 0.003 * n, tier="A" if n <= 3 else "B", opening_hours=ALL_DAY,
+                contacts=[], owner_id=rep.id, territory_id=territory.id,
+            )
+            db.session.add(account)
+            db.session.flush()
+            ids.append(account.id)
+        db.session.commit()
+        return Seed(rep.email, manager.email, rep.id, manager.id, ids)
+
+
+def plan_today(base_url: str, seed_: Seed) -> dict:
+    """Plan today's route for the rep through the public API (as the rep would)."""
+    import requests
+
+    s = requests.Session()
+    r = s.post(f"{base_url}/api/auth/login", json={"email": seed_.rep_email, "password": PASSWORD})
+    r.raise_for_status()
+    token = r.json()["csrf_token"]
+    r = s.post(f"{base_url}/api/routes/{local_today()}/plan", headers={"X-CSRF-Token": token}, json={})
+    r.raise_for_status()
+    return r.json()
+
+
+class LiveServer:
+    """The real app in a real HTTP server on 127.0.0.1, in a background thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="e2e-server", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

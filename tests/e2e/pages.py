@@ -1,0 +1,48 @@
+"""Page helpers: what a user does in the app, in one place so the tests read like the steps."""
+
+from __future__ import annotations
+
+from tests.e2e.harness import PASSWORD
+
+BADGE = "[data-testid=sync-badge]"
+
+
+def login(page, email: str, password: str = PASSWORD, landing: str = "[data-testid=stop-list]") -> None:
+    """Sign in from the start page and wait for the landing screen."""
+    page.goto("/")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(landing)
+
+
+def wait_controlled(page) -> None:
+    """Wait until the service worker controls the page and has finished precaching."""
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
+    )
+
+
+def wait_synced(page, timeout: float = 15_000) -> None:
+    """Wait for an empty outbox and a completed sync (badge says so)."""
+    page.wait_for_selector(f"{BADGE}[data-pending='0']", timeout=timeout)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=sync-badge]').textContent.includes('synced')",
+        timeout=timeout,
+    )
+
+
+def pending(page) -> int:
+    """The badge's pending count."""
+    return int(page.get_attribute(BADGE, "data-pending"))
+
+
+def log_touch(page, account_id: int, kind: str, outcome: str, notes: str) -> None:
+    """Open the account, tap "Log <kind>", pick the outcome, type notes, save."""
+    page.goto(f"/accounts/{account_id}")
+    page.click(f"a:has-text('Log {kind}')")
+    page.wait_for_selector("[data-testid=log-form]")
+    page.click(f"label.choice__opt:has-text('{outcome}')")
+    page.fill("#touch-notes", notes)
+    page.click(f"button:has-text('Save {kind}')")
+    page.wait_for_selector(f"[data-testid=history] >> text={notes}")
