@@ -6,11 +6,11 @@ re-simulates and checks it, so nothing here has to be trusted.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import vroom
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-import warnings
-
 from pyvrp import (
     Client,
     ClientGroup,
@@ -108,7 +108,11 @@ def solve_pyvrp(
         # Prizes dwarf the default penalty cap on purpose; the result is checked anyway.
         warnings.simplefilter("ignore", PenaltyBoundWarning)
         res = pyvrp_solve(
-            data, MaxRuntime(time_limit_s), seed=seed, display=False, params=params,
+            data,
+            MaxRuntime(time_limit_s),
+            seed=seed,
+            display=False,
+            params=params,
             initial_solution=init,
         )
     best = res.best

@@ -144,7 +144,10 @@ def parse_problem(data: Any, travel: TravelMatrix | None = None) -> Problem:
         if not isinstance(raw_brk, dict):
             errs.add("break", "must be {earliest, latest, minutes}")
         else:
-            e, la = _time(raw_brk, "earliest", "break", errs), _time(raw_brk, "latest", "break", errs)
+            e, la = (
+                _time(raw_brk, "earliest", "break", errs),
+                _time(raw_brk, "latest", "break", errs),
+            )
             mins = raw_brk.get("minutes")
             if not _number(mins) or mins < 0:
                 errs.add("break.minutes", "must be a number >= 0")
@@ -154,7 +157,9 @@ def parse_problem(data: Any, travel: TravelMatrix | None = None) -> Problem:
                 else:
                     brk = Break(e, la, int(round(mins * 60)))
     raw_travel = data.get("travel", {"speed_kmh": 40, "circuity": 1.3})
-    geodesic = travel is None and not (isinstance(raw_travel, dict) and "matrix_seconds" in raw_travel)
+    geodesic = travel is None and not (
+        isinstance(raw_travel, dict) and "matrix_seconds" in raw_travel
+    )
     start = _location(data.get("start"), "start", errs) if geodesic or "start" in data else None
     end = _location(data.get("end"), "end", errs) if geodesic or "end" in data else None
     raw_stops = data.get("stops")
@@ -214,8 +219,10 @@ def _travel(raw: Any, start, end, stops: list[Stop], errs: _Errors) -> TravelMat
     try:
         if "matrix_seconds" in raw:
             m = raw["matrix_seconds"]
-            if not isinstance(m, list) or len(m) != n or any(
-                not isinstance(r, list) or len(r) != n for r in m
+            if (
+                not isinstance(m, list)
+                or len(m) != n
+                or any(not isinstance(r, list) or len(r) != n for r in m)
             ):
                 errs.add("travel.matrix_seconds", f"must be {n} x {n} (start, {n - 2} stops, end)")
                 return None
@@ -258,8 +265,12 @@ def plan_to_dict(p: Problem, plan: Plan) -> dict[str, Any]:
         ],
         "dropped": [{"id": d.id, "reason": d.reason} for d in plan.dropped],
         "legs": [
-            {"from": leg.origin, "to": leg.destination, "travel_seconds": leg.travel_seconds,
-             "distance_m": leg.distance_m}
+            {
+                "from": leg.origin,
+                "to": leg.destination,
+                "travel_seconds": leg.travel_seconds,
+                "distance_m": leg.distance_m,
+            }
             for leg in plan.legs
         ],
         "value": plan.value,

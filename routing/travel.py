@@ -56,7 +56,9 @@ def explicit_matrix(
             continue
         if len(m) != n or any(len(row) != n for row in m):
             raise RoutingError(f"{name} matrix must be {n} x {n}")
-        if any((not isinstance(v, int | float)) or v < 0 or math.isnan(v) for row in m for v in row):
+        if any(
+            (not isinstance(v, int | float)) or v < 0 or math.isnan(v) for row in m for v in row
+        ):
             raise RoutingError(f"{name} matrix must hold non-negative numbers")
     return TravelMatrix(_freeze(durations), _freeze(distances) if distances is not None else None)
 
@@ -74,10 +76,7 @@ class OsrmTable:
         if len(locations) < 1:
             raise RoutingError("OSRM table needs at least one location")
         coords = ";".join(f"{loc.lon:.6f},{loc.lat:.6f}" for loc in locations)
-        url = (
-            f"{self.base_url}/table/v1/{self.profile}/{coords}"
-            "?annotations=duration,distance"
-        )
+        url = f"{self.base_url}/table/v1/{self.profile}/{coords}?annotations=duration,distance"
         try:
             with urllib.request.urlopen(url, timeout=self.timeout_s) as resp:
                 body = json.loads(resp.read().decode("utf-8"))

@@ -1,0 +1,88 @@
+"""Travel providers; the OSRM client runs against a real HTTP server on the loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from routing.models import Location, RoutingError
+from routing.travel import OsrmTable, explicit_matrix, geodesic_matrix
+
+MUNICH = [Location(48.137, 11.575), Location(48.15, 11.60), Location(48.10, 11.50)]
+
+
+class _Osrm(BaseHTTPRequestHandler):
+    mode = "ok"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        path, _, query = self.path.partition("?")
+        parts = path.split("/")
+        coords = parts[-1].split(";")
+        n = len(coords)
+        if self.mode == "broken" or parts[1:4] != ["table", "v1", "driving"]:
+            body = b"<html>oops</html>"
+        elif "annotations=duration,distance" not in query:
+            body = json.dumps({"code": "InvalidQuery"}).encode()
+        elif self.mode == "nocode":
+            body = json.dumps({"code": "NoTable", "message": "no"}).encode()
+        else:
+            dur = [[abs(i - j) * 100.4 for j in range(n)] for i in range(n)]
+            dist = [[abs(i - j) * 1500.0 for j in range(n)] for i in range(n)]
+            body = json.dumps({"code": "Ok", "durations": dur, "distances": dist}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def osrm() -> Iterator[tuple[str, type[_Osrm]]]:
+    handler = type("H", (_Osrm,), {"mode": "ok"})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_geodesic_is_symmetric_and_scaled() -> None:
+    tm = geodesic_matrix(MUNICH, speed_kmh=36, circuity=1.0)
+    assert tm.durations[0][1] == tm.durations[1][0] > 0
+    assert tm.distances is not None
+    assert abs(tm.durations[0][1] - tm.distances[0][1] / 10) <= 1  # 36 km/h = 10 m/s
+
+
+def test_explicit_matrix_rejects_ragged() -> None:
+    with pytest.raises(RoutingError):
+        explicit_matrix([[0, 1], [1]])
+
+
+def test_osrm_table_over_http(osrm) -> None:
+    url, _ = osrm
+    tm = OsrmTable(url).matrix(MUNICH)
+    assert tm.durations[0][2] == 201 and tm.distances is not None and tm.distances[2][0] == 3000
+
+
+@pytest.mark.parametrize("mode", ["broken", "nocode"])
+def test_osrm_bad_answer_is_a_routing_error(osrm, mode: str) -> None:
+    url, handler = osrm
+    handler.mode = mode
+    with pytest.raises(RoutingError, match="OSRM"):
+        OsrmTable(url).matrix(MUNICH)
+
+
+def test_osrm_down_is_a_routing_error() -> None:
+    server = HTTPServer(("127.0.0.1", 0), _Osrm)
+    port = server.server_port
+    server.server_close()  # nothing listens there any more
+    with pytest.raises(RoutingError, match="unreachable"):
+        OsrmTable(f"http://127.0.0.1:{port}", timeout_s=2).matrix(MUNICH)
