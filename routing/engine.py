@@ -102,7 +102,7 @@ def solve_pyvrp(
     )
     init = None
     if initial:
-        init = Solution(data, [[first_copy[i] + 2 for i in initial if i in first_copy]])
+        init = Solution(data, [[first_copy[i] for i in initial if i in first_copy]])
     params = SolveParams(penalty=PenaltyParams(max_penalty=1e5))
     with warnings.catch_warnings():
         # Prizes dwarf the default penalty cap on purpose; the result is checked anyway.
