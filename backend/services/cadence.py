@@ -1,0 +1,199 @@
+"""Cadence from the database: the plan's versions, a rep's due list, and re-tiering by revenue.
+
+The arithmetic lives in the pure ``backend.cadence`` package; this module only loads the rows it
+needs (one query for the accounts, one for the touches) and hands them over.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, union_all
+
+from backend.cadence.engine import AccountRef, DueItem, due_items
+from backend.cadence.periods import period_containing
+from backend.cadence.plan import CadenceRule
+from backend.cadence.tiering import DEFAULT_TIER_THRESHOLDS, tier_for_revenue
+from backend.cadence.urgency import DEFAULT_WEIGHTS, UrgencyWeights
+from backend.errors import Invalid
+from backend.extensions import db
+from backend.models import Account, CadencePlanVersion, Touch, User
+from backend.services import changes, plan_store
+
+
+def today_in(user: User) -> date:
+    """Today's date in the user's time zone (the default as-of day of every cadence answer)."""
+    return datetime.now(ZoneInfo(user.time_zone)).date()
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+def rules_of(version: CadencePlanVersion | None) -> list[CadenceRule]:
+    """The pure engine's rules for a stored version (the default plan when there is none)."""
+    rules = version.rules if version is not None else plan_store.DEFAULT_RULES
+    return [CadenceRule(r["tier"], r["touch_type"], int(r["count"]), r["period"]) for r in rules]
+
+
+def weights_of(version: CadencePlanVersion | None) -> UrgencyWeights:
+    """Urgency weights with the plan's tier weights (tiers are data, so are their weights)."""
+    tiers = version.tiers if version is not None else plan_store.DEFAULT_TIERS
+    return UrgencyWeights(
+        tier={t["tier"]: float(t.get("weight") or 1.0) for t in tiers},
+        kare=DEFAULT_WEIGHTS.kare,
+        touch_type=DEFAULT_WEIGHTS.touch_type,
+        doubling_days=DEFAULT_WEIGHTS.doubling_days,
+    )
+
+
+def plan_view(day: date) -> dict:
+    """The version in force on ``day`` (the unsaved default before any exists) and the history."""
+    version = plan_store.plan_at(day)
+    versions = [
+        {"id": v.id, "effective_from": v.effective_from, "created_at": v.created_at}
+        for v in plan_store.plan_versions()
+    ]
+    if version is None:
+        return {
+            "id": None,
+            "effective_from": plan_store.DEFAULT_EFFECTIVE_FROM,
+            "tiers": plan_store.DEFAULT_TIERS,
+            "rules": plan_store.DEFAULT_RULES,
+            "created_at": None,
+            "versions": versions,
+        }
+    return {
+        "id": version.id,
+        "effective_from": version.effective_from,
+        "tiers": version.tiers,
+        "rules": version.rules,
+        "created_at": version.created_at,
+        "versions": versions,
+    }
+
+
+def save_plan(actor: User, data: dict, today: date) -> CadencePlanVersion:
+    """Add a plan version effective from ``data["effective_from"]`` (default ``today``).
+
+    The past is never rewritten: a date before the latest version is refused. The same date as
+    the latest version replaces it only while that version has not taken effect yet (a
+    scheduled change being corrected); from its first day on, answers depend on it.
+    """
+    effective_from: date = data.get("effective_from") or today
+    latest = plan_store.plan_at(date.max)
+    if latest is not None and effective_from <= latest.effective_from:
+        if effective_from < latest.effective_from or effective_from <= today:
+            raise Invalid(
+                "A plan change cannot rewrite the past.",
+                {
+                    "effective_from": [
+                        f"Must be after {latest.effective_from.isoformat()}, the date the "
+                        "latest version took effect."
+                    ]
+                },
+            )
+        db.session.delete(latest)
+        db.session.flush()
+    version = CadencePlanVersion(
+        effective_from=effective_from,
+        tiers=[dict(t) for t in data["tiers"]],
+        rules=[dict(r) for r in data["rules"]],
+        created_by_id=actor.id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    changes.record("plan", version.id)
+    return version
+
+
+# --- due list ---------------------------------------------------------------------------------
+
+
+def due_for_rep(rep: User, as_of: date, status: str | None = None) -> list[DueItem]:
+    """Every touch the rep's live accounts still need in the periods containing ``as_of``."""
+    version = plan_store.plan_at(as_of)
+    rules = [r for r in rules_of(version) if r.count > 0]
+    rows = db.session.execute(
+        select(Account.id, Account.name, Account.tier, Account.kare)
+        .where(Account.owner_id == rep.id, Account.deleted_at.is_(None))
+        .order_by(Account.id)
+    ).all()
+    accounts = [AccountRef(r.id, r.name, r.tier, r.kare) for r in rows]
+    if not accounts or not rules:
+        return []
+    window_start = min(period_containing(r.period, as_of).first for r in rules)
+    touches = _touch_dates(rep, window_start, as_of)
+    items = due_items(accounts, rules, touches, as_of, weights_of(version))
+    return [i for i in items if status is None or i.status == status]
+
+
+def _touch_dates(rep: User, window_start: date, as_of: date) -> dict[tuple[int, str], list[date]]:
+    """Local dates of touches on the rep's accounts in ``[window_start, as_of]``, plus the
+    latest one before the window per account and type (only the reason's "last visit" uses it).
+
+    One query; both halves use ``ix_touches_account_type_date``.
+    """
+    mine = select(Account.id).where(Account.owner_id == rep.id, Account.deleted_at.is_(None))
+    recent = select(Touch.account_id, Touch.type, Touch.local_date).where(
+        Touch.account_id.in_(mine), Touch.local_date.between(window_start, as_of)
+    )
+    earlier = (
+        select(Touch.account_id, Touch.type, func.max(Touch.local_date))
+        .where(Touch.account_id.in_(mine), Touch.local_date < window_start)
+        .group_by(Touch.account_id, Touch.type)
+    )
+    grouped: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for account_id, touch_type, day in db.session.execute(union_all(recent, earlier)):
+        # SQLite returns the aggregate's date as text.
+        grouped[(account_id, touch_type)].append(
+            day if isinstance(day, date) else date.fromisoformat(day)
+        )
+    return grouped
+
+
+# --- re-tiering -------------------------------------------------------------------------------
+
+
+def retier(
+    actor: User,
+    thresholds: Sequence[tuple[str, float]] | None = None,
+    *,
+    dry_run: bool = True,
+) -> dict:
+    """Set every live account's tier from its revenue; ``dry_run`` reports without writing.
+
+    An account whose revenue is unknown (None) keeps its tier (see ``tier_for_revenue``).
+    """
+    thresholds = tuple(thresholds or DEFAULT_TIER_THRESHOLDS)
+    known = plan_store.known_tiers()
+    unknown = sorted({t for t, _ in thresholds} - set(known))
+    if unknown:
+        raise Invalid("Unknown tier.", {"thresholds": [f"Not in the plan: {', '.join(unknown)}."]})
+    accounts = db.session.scalars(
+        select(Account).where(Account.deleted_at.is_(None)).order_by(Account.id)
+    ).all()
+    changed = []
+    for account in accounts:
+        new_tier = tier_for_revenue(account.revenue, thresholds)
+        if new_tier is None or new_tier == account.tier:
+            continue
+        changed.append(
+            {
+                "account_id": account.id,
+                "name": account.name,
+                "revenue": account.revenue,
+                "old_tier": account.tier,
+                "new_tier": new_tier,
+            }
+        )
+        if not dry_run:
+            account.tier = new_tier
+            account.version += 1
+    if not dry_run and changed:
+        db.session.flush()
+        for change in changed:
+            changes.record("account", change["account_id"])
+    return {"dry_run": dry_run, "examined": len(accounts), "changed": changed}
