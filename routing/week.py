@@ -88,6 +88,12 @@ def solve_week(
             )
         ]
         plan = solve(restrict(day, keep), per_day, workers)
+        kept = set(keep)
+        plan.dropped += [
+            DroppedStop(s.id, "visits for the week planned on other days")
+            for i, s in enumerate(day.stops)
+            if i not in kept
+        ]
         for ps in plan.stops:
             owed[ps.id] = max(0, owed[ps.id] - 1)
             taken[ps.id].append(k)
