@@ -37,7 +37,7 @@ export function AccountView({ params }) {
     <section aria-labelledby="log-h">
       <h2 id="log-h">Log a touch</h2>
       <div class="actions actions--grid">
-        ${['visit', 'call', 'email'].map((t) => html`<a class="btn btn--primary" href=${`/accounts/${params.id}/log?type=${t}`}>Log ${t}</a>`)}
+        ${['visit', 'call', 'email'].map((t) => html`<a class="btn btn--primary" href=${`/accounts/${params.id}/log?type=${t}`}><span class="sr-only">Log </span>${TYPE_LABEL[t]}</a>`)}
       </div>
     </section>
     ${account.contacts?.length > 0 && html`

@@ -38,10 +38,10 @@ export function SyncBadge() {
   const tone = counts.conflicts || counts.update ? 'warn' : !online ? 'offline' : 'ok';
   return html`
     <a href="/sync" class=${`badge badge--${tone}`} data-testid="sync-badge"
-       data-pending=${counts.pending} data-conflicts=${counts.conflicts} data-online=${online ? '1' : '0'}
-       aria-label=${`Sync status: ${parts.join(', ')}, ${status}. Open sync details.`}>
+       data-pending=${counts.pending} data-conflicts=${counts.conflicts} data-online=${online ? '1' : '0'}>
       <span aria-live="polite" aria-atomic="true">${parts.join(' · ')}</span>
       <span class="badge__when">${status}</span>
+      <span class="sr-only">, open sync details</span>
     </a>
   `;
 }

@@ -4,7 +4,7 @@ import { html } from './html.js';
 /** A row of large toggle buttons acting as a single-choice group (radio semantics). */
 export function Choice({ legend, options, value, onChange, name }) {
   return html`
-    <fieldset class="choice">
+    <fieldset class=${`choice choice--${options.length}`}>
       <legend>${legend}</legend>
       <div class="choice__row">
         ${options.map((o) => html`

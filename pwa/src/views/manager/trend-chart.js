@@ -5,7 +5,7 @@ import { GREEN_AT, AMBER_AT } from '../../lib/compliance.js';
 
 const W = 320;
 const H = 160;
-const PAD = { l: 34, r: 8, t: 8, b: 24 };
+const PAD = { l: 34, r: 18, t: 8, b: 24 };
 
 export function TrendChart({ points }) {
   const known = points.filter((p) => p.rate != null);
@@ -32,7 +32,7 @@ export function TrendChart({ points }) {
         <rect x=${PAD.l} y=${y(1)} width=${iw} height=${y(GREEN_AT) - y(1)} class="band band--green" />
         <rect x=${PAD.l} y=${y(GREEN_AT)} width=${iw} height=${y(AMBER_AT) - y(GREEN_AT)} class="band band--amber" />
         <rect x=${PAD.l} y=${y(AMBER_AT)} width=${iw} height=${y(0) - y(AMBER_AT)} class="band band--red" />
-        ${[0, 0.5, 0.7, 0.9, 1].map((t) => html`<text x=${PAD.l - 4} y=${y(t) + 4} class="axis" text-anchor="end">${Math.round(t * 100)}</text>`)}
+        ${[0, 0.5, 0.7, 0.9].map((t) => html`<text x=${PAD.l - 4} y=${y(t) + 4} class="axis" text-anchor="end">${Math.round(t * 100)}</text>`)}
         ${points.map((p, i) => (i % 2 === points.length % 2 ? null : html`<text x=${x(i)} y=${H - 6} class="axis" text-anchor="middle">${p.week.slice(-3)}</text>`))}
         <path d=${d} class="trend__line" />
         ${points.map((p, i) => p.rate != null && html`<circle cx=${x(i)} cy=${y(p.rate)} r="3.5" class="trend__dot" />`)}
