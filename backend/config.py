@@ -50,6 +50,14 @@ class Config:
     TRAVEL_SPEED_KMH = 40.0
     TRAVEL_CIRCUITY = 1.3
 
+    # Day routes: the rep's flexible lunch break, and how much solver time a plan may take.
+    ROUTE_BREAK = {"earliest": "11:30", "latest": "13:30", "minutes": 30}
+    ROUTE_MAX_CANDIDATES = 120
+    ROUTE_TIME_LIMIT_BASE = 0.3  # seconds, plus ROUTE_TIME_LIMIT_PER_STOP per candidate
+    ROUTE_TIME_LIMIT_PER_STOP = 0.01
+    ROUTE_TIME_LIMIT_MAX = 2.0
+    ROUTE_SOLVER_WORKERS = 2
+
     REDIS_URL: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

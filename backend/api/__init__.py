@@ -9,6 +9,7 @@ def register_blueprints(api: Api) -> None:
     """Register every resource blueprint on the Api."""
     from backend.api import (
         accounts,
+        appointments,
         auth,
         cadence,
         health,
@@ -33,6 +34,7 @@ def register_blueprints(api: Api) -> None:
         cadence,
         reports,
         routes,
+        appointments,
         sync,
         push,
     ):
