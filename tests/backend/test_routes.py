@@ -67,7 +67,7 @@ def _assert_feasible(route: dict, accounts: dict, weekday: str = TUE) -> None:
         last_departure = end
     if route["break"]:
         b0, b1 = _secs(route["break"]["start"]), _secs(route["break"]["end"])
-        assert b1 - b0 == 30 * 60 and 11 * 3600 + 1800 <= b0 and b1 <= 13 * 3600 + 1800
+        assert b1 - b0 == 30 * 60 and b0 >= 11 * 3600 + 1800 and b1 <= 13 * 3600 + 1800
         assert all(_secs(s["departure"]) <= b0 or _secs(s["start"]) >= b1 for s in stops)
 
 
