@@ -34,10 +34,18 @@ def pyvrp_peer(p: Problem, time_limit_s: float, seed: int = 0) -> list[int]:
         gid = len(groups) if len(s.windows) > 1 else None
         first = len(clients)
         for o, c in s.windows:
-            clients.append(pyvrp.Client(
-                location=2 + len(clients), delivery=[1], service_duration=s.service,
-                tw_early=o, tw_late=c, prize=s.value * k,
-                required=s.required and gid is None, group=gid))
+            clients.append(
+                pyvrp.Client(
+                    location=2 + len(clients),
+                    delivery=[1],
+                    service_duration=s.service,
+                    tw_early=o,
+                    tw_late=c,
+                    prize=s.value * k,
+                    required=s.required and gid is None,
+                    group=gid,
+                )
+            )
             owner.append(i)
         if gid is not None:
             groups.append(pyvrp.ClientGroup(list(range(first, len(clients))), required=s.required))
@@ -45,11 +53,23 @@ def pyvrp_peer(p: Problem, time_limit_s: float, seed: int = 0) -> list[int]:
     m = np.asarray(p.durations, dtype=np.int64)[np.ix_(nodes, nodes)]
     cap = p.max_stops if p.max_stops is not None else len(p.stops)
     data = pyvrp.ProblemData(
-        [pyvrp.Location(0.0, 0.0) for _ in nodes], clients,
+        [pyvrp.Location(0.0, 0.0) for _ in nodes],
+        clients,
         [pyvrp.Depot(0, p.shift_start, p.shift_end), pyvrp.Depot(1, p.shift_start, p.shift_end)],
-        [pyvrp.VehicleType(1, capacity=[cap], start_depot=0, end_depot=1,
-                           tw_early=p.shift_start, tw_late=p.shift_end)],
-        [m], [m], groups)
+        [
+            pyvrp.VehicleType(
+                1,
+                capacity=[cap],
+                start_depot=0,
+                end_depot=1,
+                tw_early=p.shift_start,
+                tw_late=p.shift_end,
+            )
+        ],
+        [m],
+        [m],
+        groups,
+    )
     best = pyvrp.solve(data, MaxRuntime(time_limit_s), seed=seed, display=False).best
     if not best.is_feasible():
         return []
@@ -64,17 +84,35 @@ def vroom_peer(p: Problem, with_break: bool = True) -> list[int]:
     breaks = []
     if with_break and p.brk is not None:
         b = p.brk
-        breaks = [vroom.Break(1, time_windows=[vroom.TimeWindow(b.earliest, b.latest - b.duration)],
-                              service=b.duration)]
-    inp.add_vehicle(vroom.Vehicle(
-        1, start=0, end=p.end_node, time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
-        breaks=breaks, max_tasks=p.max_stops if p.max_stops is not None else 2**32))
+        breaks = [
+            vroom.Break(
+                1,
+                time_windows=[vroom.TimeWindow(b.earliest, b.latest - b.duration)],
+                service=b.duration,
+            )
+        ]
+    inp.add_vehicle(
+        vroom.Vehicle(
+            1,
+            start=0,
+            end=p.end_node,
+            time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
+            breaks=breaks,
+            max_tasks=p.max_stops if p.max_stops is not None else 2**32,
+        )
+    )
     for i, s in enumerate(p.stops):
         if s.windows:
-            inp.add_job(vroom.Job(
-                i + 1, i + 1, default_service=s.service,
-                priority=min(100, round(100 * s.value / top)) if top > 100 else s.value,
-                time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows]))
+            inp.add_job(
+                vroom.Job(
+                    i + 1,
+                    i + 1,
+                    default_service=s.service,
+                    priority=100 if s.required
+                else (min(100, round(100 * s.value / top)) if top > 100 else s.value),
+                    time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows],
+                )
+            )
     routes = inp.solve(exploration_level=5, nb_threads=1).routes
     return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]
 
@@ -103,8 +141,10 @@ def main() -> None:
     names = args.instances.split(",") if args.instances else sorted(best)
     warm_up()
     rows = []
-    print(f"{'inst':6} {'best':>4} | {'ours':>4} {'gap%':>5} {'sec':>4} | "
-          f"{'pyvrp':>5} {'gap%':>5} | {'vroom':>5} {'gap%':>5} {'sec':>4}")
+    print(
+        f"{'inst':6} {'best':>4} | {'ours':>4} {'gap%':>5} {'sec':>4} | "
+        f"{'pyvrp':>5} {'gap%':>5} | {'vroom':>5} {'gap%':>5} {'sec':>4}"
+    )
     for nm in names:
         p = parse_optw(args.data / "solomon_100" / f"{nm}.txt")
         t = time.perf_counter()
@@ -116,9 +156,12 @@ def main() -> None:
         t_vr = time.perf_counter() - t
         b = best[nm]
         rows.append((nm, b, ours, pv, vr, t_ours))
-        print(f"{nm:6} {b:4} | {ours:4} {gap(b, ours):5.2f} {t_ours:4.1f} | "
-              f"{pv if pv is not None else '-':>5} {gap(b, pv):5.2f} | "
-              f"{vr if vr is not None else '-':>5} {gap(b, vr):5.2f} {t_vr:4.2f}", flush=True)
+        print(
+            f"{nm:6} {b:4} | {ours:4} {gap(b, ours):5.2f} {t_ours:4.1f} | "
+            f"{pv if pv is not None else '-':>5} {gap(b, pv):5.2f} | "
+            f"{vr if vr is not None else '-':>5} {gap(b, vr):5.2f} {t_vr:4.2f}",
+            flush=True,
+        )
     for label, col in (("ours", 2), ("pyvrp", 3), ("vroom", 4)):
         gaps = [gap(r[1], r[col]) for r in rows]
         at = sum(1 for r in rows if r[col] is not None and r[col] >= r[1])
@@ -128,8 +171,10 @@ def main() -> None:
         for r in rows
     ]
     worst = max(deficits)
-    print(f"worst deficit vs best peer: {worst[0]:.2f} % ({worst[1]}); "
-          f"median solve time {statistics.median(r[5] for r in rows):.2f} s")
+    print(
+        f"worst deficit vs best peer: {worst[0]:.2f} % ({worst[1]}); "
+        f"median solve time {statistics.median(r[5] for r in rows):.2f} s"
+    )
 
 
 if __name__ == "__main__":

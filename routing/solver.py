@@ -79,7 +79,9 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
                 fut = _executor().submit(_member, second, problem, budget, seed + 1, fallback)
             except (OSError, RuntimeError):
                 fut = None
-        main = _member("pyvrp", problem, budget, seed, fallback)
+        # The main member starts from scratch: seeding it with VROOM's answer narrows its search
+        # (VROOM's answer stays a candidate anyway).
+        main = _member("pyvrp", problem, budget, seed, None)
         if main is not None:
             candidates.append(("pyvrp", main))
         if fut is not None:
