@@ -75,9 +75,11 @@ def compliance_command(
 def _table(report: dict, names: list[str]) -> None:
     label = {"rep": "rep_name", "territory": "territory_name"}
     click.echo(f"Compliance {report['period']} ({report['first']} to {report['last']})")
-    for row in [*report["rows"], {**report["total"], **dict.fromkeys(names, None)}]:
-        key = " / ".join(str(row.get(label.get(n, n)) or row.get(n) or "-") for n in names)
-        key = key if row is not report["total"] and report["rows"] and names else "total"
+    lines = [
+        (" / ".join(str(row.get(label.get(n, n)) or row.get(n) or "-") for n in names), row)
+        for row in report["rows"]
+    ]
+    for key, row in [*lines, ("total", report["total"])]:
         pct = "   n/a" if row["percent"] is None else f"{row['percent']:5.1f}%"
         click.echo(
             f"{key:<40} {row['credited']:>7}/{row['required']:<7} {pct}  "

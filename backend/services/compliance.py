@@ -232,7 +232,9 @@ def _add_names(groups: list[dict], group_by: list[str]) -> None:
     if "territory" in group_by:
         ids = {g["territory_id"] for g in groups if g["territory_id"] is not None}
         names = dict(
-            db.session.execute(select(Territory.id, Territory.name).where(Territory.id.in_(ids)))
+            db.session.execute(
+                select(Territory.id, Territory.name).where(Territory.id.in_(ids))
+            ).all()
         )
         for g in groups:
             g["territory_name"] = names.get(g["territory_id"])
