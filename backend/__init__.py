@@ -72,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.cli import register_commands
 
     register_commands(app)
+    if app.config.get("REMINDERS_IN_PROCESS"):  # opt-in: one process serving alone
+        from backend.jobs import install_scheduler
+
+        install_scheduler(app)
     return app
 
 

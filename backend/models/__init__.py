@@ -2,7 +2,9 @@
 
 from backend.models.account import Account, GeocodeCache
 from backend.models.cadence import CadencePlanVersion
+from backend.models.push import PushSubscription, ReminderLog, ReminderPreference, ReminderSend
 from backend.models.route import Appointment, RoutePlan
+from backend.models.sync import SyncChange, SyncClient, SyncMutation, SyncState  # noqa: F401
 from backend.models.touch import Touch
 from backend.models.user import Territory, User, territory_members
 
@@ -11,6 +13,10 @@ __all__ = [
     "Appointment",
     "CadencePlanVersion",
     "GeocodeCache",
+    "PushSubscription",
+    "ReminderLog",
+    "ReminderPreference",
+    "ReminderSend",
     "RoutePlan",
     "Territory",
     "Touch",

@@ -1,0 +1,264 @@
+"""Reminder rules: who gets a morning digest or a tier-A overdue alert now, at most once.
+
+``run_reminders(now_utc)`` is the one entry point (the CLI, the in-process scheduler and the
+benchmark call it). It decides per rep in the rep's own time zone, claims each reminder in the
+reminder log, and hands the sends to the job queue (``services.reminder_delivery``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from backend.cadence.engine import DueItem
+from backend.extensions import db
+from backend.jobs import JobQueue, get_queue
+from backend.models import PushSubscription, ReminderLog, ReminderPreference, ReminderSend, User
+from backend.services import reminder_delivery
+from backend.services.cadence import due_for_rep
+from backend.services.reminder_prefs import default_preferences, in_quiet_hours, preferences_for
+
+ALERT_TIERS = ("A",)
+ENQUEUE_CHUNK = 200  # sends handed to the queue at a time: early reminders need not wait
+_NOUNS = {"visit": ("visit", "visits"), "call": ("call", "calls"), "email": ("email", "emails")}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder for one rep and local day, before it is claimed."""
+
+    user_id: int
+    kind: str  # "digest" | "overdue_alert"
+    local_day: date
+    title: str
+    body: str
+    url: str
+    urgency: str
+    expires_at: datetime
+    account_id: int = 0
+    touch_type: str = ""
+
+
+@dataclass
+class RunReport:
+    """What one run decided and what became of the sends (delivered, queued, gone, ...)."""
+
+    claimed: list[Reminder] = field(default_factory=list)
+    skipped_duplicates: int = 0
+    retried: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+
+
+def run_reminders(now_utc: datetime, *, app: Flask, queue: JobQueue | None = None) -> RunReport:
+    """Decide, claim and dispatch every reminder due at ``now_utc``; safe to run any number of times."""
+    queue = queue or get_queue(app)
+    report = RunReport()
+    pending: list[int] = []
+    log_ids: list[int] = []
+    # Sends whose delayed retry is due go first: they have waited longest.
+    retry_ids = reminder_delivery.retry_due(now_utc)
+    report.retried = len(retry_ids)
+    _dispatch(queue, retry_ids)
+    for rep, prefs, device_ids in _reps_with_devices():
+        for reminder in reminders_for(rep, now_utc, prefs):
+            claimed = claim(reminder, device_ids)
+            if claimed is None:
+                report.skipped_duplicates += 1
+                continue
+            log_id, send_ids = claimed
+            report.claimed.append(reminder)
+            log_ids.append(log_id)
+            pending.extend(send_ids)
+            if len(pending) >= ENQUEUE_CHUNK:
+                _dispatch(queue, pending)
+                pending = []
+    _dispatch(queue, pending)
+    db.session.expire_all()  # inline jobs committed outcomes in their own sessions/transactions
+    report.outcomes = reminder_delivery.outcomes(log_ids)
+    return report
+
+
+def reminders_for(
+    rep: User, now_utc: datetime, prefs: ReminderPreference | None = None
+) -> list[Reminder]:
+    """The reminders ``rep`` should get at ``now_utc`` by the rules and their preferences."""
+    prefs = prefs or preferences_for(rep)
+    local = now_utc.astimezone(ZoneInfo(rep.time_zone))
+    day, minute = local.date(), local.hour * 60 + local.minute
+    if prefs.is_weekends_off and day.weekday() >= 5:
+        return []
+    if in_quiet_hours(prefs, minute):
+        return []
+    wants_digest = not prefs.is_digest_muted and local.hour >= prefs.digest_hour
+    wants_alerts = not prefs.is_overdue_alert_muted and (
+        rep.work_start_min <= minute < rep.work_end_min
+    )
+    if not (wants_digest or wants_alerts):
+        return []
+    items = due_for_rep(rep, day)
+    expires_at = end_of_day(day, rep.time_zone)
+    out: list[Reminder] = []
+    if wants_digest:
+        digest = digest_for(rep, items, day, expires_at)
+        if digest is not None:
+            out.append(digest)
+    if wants_alerts:
+        out.extend(alerts_for(rep, items, day, expires_at))
+    return out
+
+
+def digest_for(
+    rep: User, items: Iterable[DueItem], day: date, expires_at: datetime
+) -> Reminder | None:
+    """The morning digest ("3 visits overdue, 2 calls due today"); None when nothing is due."""
+    overdue = Counter(i.touch_type for i in items if i.status == "overdue")
+    due = Counter(i.touch_type for i in items if i.status == "due")
+    parts = []
+    if overdue:
+        parts.append(" and ".join(_count(n, t) for t, n in _ordered(overdue)) + " overdue")
+    if due:
+        parts.append(" and ".join(_count(n, t) for t, n in _ordered(due)) + " due today")
+    if not parts:
+        return None  # every push shows a notification; "nothing to do" is not worth one
+    total = sum(overdue.values()) + sum(due.values())
+    return Reminder(
+        user_id=rep.id,
+        kind="digest",
+        local_day=day,
+        title=f"Your day: {total} touch{'es' if total != 1 else ''} to make",
+        body=", ".join(parts),
+        url="/due",
+        urgency="normal",
+        expires_at=expires_at,
+    )
+
+
+def alerts_for(
+    rep: User, items: Iterable[DueItem], day: date, expires_at: datetime
+) -> list[Reminder]:
+    """One alert per tier-A account and touch type on the day it is first seen overdue."""
+    overdue = [i for i in items if i.status == "overdue" and i.tier in ALERT_TIERS]
+    if not overdue:
+        return []
+    # An episode starts on the first overdue day; an alert already sent in it is enough.
+    since = day - timedelta(days=max(i.overdue_days for i in overdue))
+    alerted = {
+        (a, t, d)
+        for a, t, d in db.session.execute(
+            select(ReminderLog.account_id, ReminderLog.touch_type, ReminderLog.local_day).where(
+                ReminderLog.user_id == rep.id,
+                ReminderLog.kind == "overdue_alert",
+                ReminderLog.local_day >= since,
+            )
+        )
+    }
+    out = []
+    for item in overdue:
+        first_day = day - timedelta(days=max(item.overdue_days - 1, 0))
+        if any(
+            a == item.account_id and t == item.touch_type and d >= first_day for a, t, d in alerted
+        ):
+            continue
+        out.append(
+            Reminder(
+                user_id=rep.id,
+                kind="overdue_alert",
+                local_day=day,
+                title=f"Overdue: {item.account_name}",
+                body=item.reason,
+                url=f"/accounts/{item.account_id}",
+                urgency="high",
+                expires_at=expires_at,
+                account_id=int(item.account_id),
+                touch_type=item.touch_type,
+            )
+        )
+    return out
+
+
+def claim(reminder: Reminder, subscription_ids: list[int]) -> tuple[int, list[int]] | None:
+    """Insert the reminder's log row and its sends and COMMIT them; None if already claimed.
+
+    The one place a service commits, on a connection of its own: the row must be durable and
+    visible to every other run and worker *before* anything is sent, because the unique key on
+    the log is what makes a reminder at-most-once. A unique violation means another run owns it.
+    """
+    values = {
+        "user_id": reminder.user_id,
+        "kind": reminder.kind,
+        "account_id": reminder.account_id,
+        "touch_type": reminder.touch_type,
+        "local_day": reminder.local_day,
+        "title": reminder.title,
+        "body": reminder.body,
+        "url": reminder.url,
+        "urgency": reminder.urgency,
+        "expires_at": reminder.expires_at,
+        "created_at": datetime.now(UTC),
+    }
+    try:
+        with db.engine.begin() as conn:
+            log_id = conn.execute(
+                insert(ReminderLog).values(values).returning(ReminderLog.id)
+            ).scalar_one()
+            send_ids = (
+                conn.execute(
+                    insert(ReminderSend).returning(ReminderSend.id, sort_by_parameter_order=True),
+                    [
+                        {"log_id": log_id, "subscription_id": s, "status": "queued", "attempts": 0}
+                        for s in subscription_ids
+                    ],
+                )
+                .scalars()
+                .all()
+            )
+    except IntegrityError:
+        return None
+    return log_id, list(send_ids)
+
+
+def end_of_day(day: date, time_zone: str) -> datetime:
+    """The UTC instant the rep's local ``day`` ends (a reminder is stale after it)."""
+    midnight = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(time_zone))
+    return midnight.astimezone(UTC)
+
+
+def _reps_with_devices() -> list[tuple[User, ReminderPreference, list[int]]]:
+    """Active reps with at least one subscription: (rep, preferences, subscription ids)."""
+    rows = db.session.execute(
+        select(User, PushSubscription.id)
+        .join(PushSubscription, PushSubscription.user_id == User.id)
+        .where(User.is_active.is_(True), User.role == "rep")
+        .order_by(User.id, PushSubscription.id)
+    ).all()
+    grouped: dict[int, tuple[User, list[int]]] = {}
+    for user, sub_id in rows:
+        grouped.setdefault(user.id, (user, []))[1].append(sub_id)
+    # One query for every stored preference row (at most one per user) instead of one per rep.
+    stored = {p.user_id: p for p in db.session.scalars(select(ReminderPreference))}
+    return [
+        (user, stored.get(uid) or default_preferences(uid), subs)
+        for uid, (user, subs) in grouped.items()
+    ]
+
+
+def _dispatch(queue: JobQueue, send_ids: list[int]) -> None:
+    if send_ids:
+        queue.enqueue_each(reminder_delivery.deliver_sends, send_ids)
+
+
+def _ordered(counts: Counter) -> list[tuple[str, int]]:
+    order = list(_NOUNS)
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+
+
+def _count(n: int, touch_type: str) -> str:
+    one, many = _NOUNS.get(touch_type, (touch_type, touch_type + "s"))
+    return f"{n} {one if n == 1 else many}"
