@@ -12,9 +12,9 @@ test('grade thresholds match the legend (>= 90 green, >= 70 amber, else red)', (
   assert.equal(grade(null), 'none');
 });
 
-test('normaliseRows accepts percentages and computes missing rates', () => {
+test('normaliseRows reads percent, computes missing rates, caps with credited', () => {
   const rows = normaliseRows({ rows: [{ rep_id: 1, rep_name: 'Ann', tier: 'A', touch_type: 'visit', required: 4, done: 3 },
-    { rep_id: 1, rep_name: 'Ann', tier: 'A', touch_type: 'call', required: 2, done: 2, rate: 100 }] });
+    { rep_id: 1, rep_name: 'Ann', tier: 'A', touch_type: 'call', required: 2, done: 3, credited: 2, percent: 100 }] });
   assert.equal(rows[0].rate, 0.75);
   assert.equal(rows[1].rate, 1);
   const p = pivot(rows);

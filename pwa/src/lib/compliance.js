@@ -1,7 +1,6 @@
-// Manager reporting helpers: fetch the compliance report, normalise it into one row shape, and
-// grade it. Thresholds are stated once here and shown in the legend.
+// Manager reporting helpers: fetch the compliance report (GET /api/reports/compliance), normalise
+// it into one row shape, and grade it. Thresholds are stated once here and shown in the legend.
 import { api } from './api.js';
-import { addDays, isoWeek } from './dates.js';
 
 export const GREEN_AT = 0.9;
 export const AMBER_AT = 0.7;
@@ -16,62 +15,76 @@ export function grade(rate) {
 
 export const GRADE_LABEL = { green: 'on track', amber: 'behind', red: 'off track', none: 'no plan' };
 
-/** Accepts a bare list or {rows|items|data: [...]}; rates as 0..1 or as percentages. */
+function rateOf(r) {
+  if (r.rate != null) return Number(r.rate);
+  if (r.percent != null) return Number(r.percent) / 100;
+  return r.required > 0 ? Math.min(1, (r.credited ?? r.done) / r.required) : null;
+}
+
+/** Report rows ({rows: [...]} or a bare list) in one shape; `credited` caps over-delivery per account. */
 export function normaliseRows(body) {
-  const list = Array.isArray(body) ? body : body?.rows || body?.items || body?.data || [];
+  const list = Array.isArray(body) ? body : body?.rows || [];
   return list.map((r) => {
-    const required = Number(r.required ?? r.expected ?? 0);
-    const done = Number(r.done ?? r.actual ?? r.count ?? 0);
-    let rate = r.rate ?? r.compliance ?? r.ratio ?? r.percent ?? null;
-    if (rate != null) rate = Number(rate) > 1.0001 ? Number(rate) / 100 : Number(rate);
-    else rate = required > 0 ? Math.min(1, done / required) : null;
+    const required = Number(r.required ?? 0);
+    const done = Number(r.done ?? 0);
+    const credited = Number(r.credited ?? Math.min(done, required));
     return {
-      rep_id: r.rep_id ?? r.rep?.id ?? null,
-      rep_name: r.rep_name ?? r.rep?.name ?? r.rep_email ?? String(r.rep_id ?? '—'),
+      rep_id: r.rep_id ?? null,
+      rep_name: r.rep_name ?? (r.rep_id != null ? `Rep ${r.rep_id}` : 'Unassigned'),
       tier: r.tier ?? '—',
-      touch_type: r.touch_type ?? r.type ?? '—',
+      touch_type: r.touch_type ?? '—',
       required,
       done,
-      rate,
+      credited,
+      overdue_accounts: r.overdue_accounts ?? null,
+      rate: rateOf({ ...r, required, done, credited }),
     };
   });
 }
 
-export async function fetchCompliance(period, extra = {}) {
-  const qs = new URLSearchParams({ period, group_by: 'rep,tier,touch_type', ...extra });
-  return normaliseRows(await api('GET', `/api/reports/compliance?${qs}`));
+/** The weekly trend points of a report: [{week, rate}] (cumulative within the period). */
+export function normaliseTrend(body) {
+  return (body?.trend || []).map((t) => ({
+    week: t.week,
+    rate: t.percent != null ? t.percent / 100 : t.required ? t.credited / t.required : null,
+  }));
 }
 
-/** Pivot rows into {reps: [{id, name, cells: {"A:visit": row}}], columns: ["A:visit", ...]}. */
+/** {period, rows, trend, total} for a period such as 2026-11. */
+export async function fetchReport(period, extra = {}) {
+  const qs = new URLSearchParams({ period, group_by: 'rep,tier,touch_type', ...extra });
+  const body = await api('GET', `/api/reports/compliance?${qs}`);
+  return { period: body?.period ?? period, rows: normaliseRows(body), trend: normaliseTrend(body), total: body?.total ?? null };
+}
+
+/** Pivot rows into {reps: [{id, name, cells: {"A:visit": row}, rate}], columns: ["A:visit", ...]}. */
 export function pivot(rows) {
   const tiers = [...new Set(rows.map((r) => r.tier))].sort();
   const types = ['visit', 'call', 'email'].filter((t) => rows.some((r) => r.touch_type === t));
-  const columns = tiers.flatMap((t) => types.map((ty) => `${t}:${ty}`));
+  const columns = tiers.flatMap((t) => types.map((ty) => `${t}:${ty}`)).filter((c) => rows.some((r) => `${r.tier}:${r.touch_type}` === c));
   const reps = new Map();
   for (const r of rows) {
     const key = r.rep_id ?? r.rep_name;
-    if (!reps.has(key)) reps.set(key, { id: r.rep_id, name: r.rep_name, cells: {}, required: 0, done: 0 });
+    if (!reps.has(key)) reps.set(key, { id: r.rep_id, name: r.rep_name, cells: {}, required: 0, credited: 0 });
     const rep = reps.get(key);
     rep.cells[`${r.tier}:${r.touch_type}`] = r;
     rep.required += r.required;
-    rep.done += Math.min(r.done, r.required);
+    rep.credited += r.credited;
   }
-  for (const rep of reps.values()) rep.rate = rep.required ? rep.done / rep.required : null;
+  for (const rep of reps.values()) rep.rate = rep.required ? rep.credited / rep.required : null;
+  // Worst first: the manager's attention goes to the top of the table.
   return { columns, reps: [...reps.values()].sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2)) };
 }
 
-/** Overall rate of a row set (capped per row so over-delivery in one cell can't hide another). */
+/** Overall rate of a row set. */
 export function overall(rows) {
   const req = rows.reduce((s, r) => s + r.required, 0);
-  const done = rows.reduce((s, r) => s + Math.min(r.done, r.required), 0);
-  return req ? done / req : null;
+  const credited = rows.reduce((s, r) => s + r.credited, 0);
+  return req ? credited / req : null;
 }
 
-/** Weekly trend: the team's overall rate for each of the last `weeks` ISO weeks, oldest first. */
-export async function fetchWeeklyTrend(today, weeks = 8, extra = {}) {
-  const labels = Array.from({ length: weeks }, (_, i) => isoWeek(addDays(today, -7 * (weeks - 1 - i))));
-  const results = await Promise.all(
-    labels.map((w) => fetchCompliance(w, extra).then(overall).catch(() => null)),
-  );
-  return labels.map((week, i) => ({ week, rate: results[i] }));
+/** Accounts behind plan for one rep in a period (the table's drill-down). */
+export async function fetchOverdue(period, repId) {
+  const qs = new URLSearchParams({ period, rep_id: String(repId), page_size: '100' });
+  return api('GET', `/api/reports/compliance/overdue?${qs}`);
 }

@@ -10,6 +10,7 @@ import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, SYNC_INTERVAL_MS, BG_SYNC_TAG } from '
 
 const state = { running: false, again: false, failures: 0, retryTimer: null, stop: null, lastError: null };
 let started = false;
+const PREFETCH_ON = new Set(['start', 'online', 'login', 'visible', 'manual']);
 
 export function syncState() {
   return { syncing: state.running, stop: state.stop, error: state.lastError, failures: state.failures };
@@ -43,11 +44,16 @@ export async function syncNow(reason = 'manual') {
   state.running = true;
   publish();
   try {
-    await pushAll();
-    await pullAll();
-    // Writes made while we were pulling go out right away rather than at the next trigger.
-    await pushAll();
-    if (reason === 'start' || reason === 'online' || reason === 'login' || reason === 'visible') await prefetch();
+    try {
+      await pushAll();
+      await pullAll();
+      // Writes made while we were pulling go out right away rather than at the next trigger.
+      await pushAll();
+    } finally {
+      // Today's route, the week and the due list come over plain REST; worth trying even when
+      // the sync endpoints failed (they are independent of them).
+      if (PREFETCH_ON.has(reason)) await prefetch().catch(() => {});
+    }
     state.failures = 0;
     state.stop = null;
     state.lastError = null;

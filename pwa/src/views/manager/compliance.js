@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { usePageTitle } from '../hooks.js';
 import { TrendChart } from './trend-chart.js';
-import { fetchCompliance, fetchWeeklyTrend, pivot, grade, GRADE_LABEL, GREEN_AT, AMBER_AT } from '../../lib/compliance.js';
+import { fetchReport, pivot, grade, GRADE_LABEL, GREEN_AT, AMBER_AT } from '../../lib/compliance.js';
 import { todayIn } from '../../lib/dates.js';
 
 const pct = (r) => (r == null ? '–' : `${Math.round(r * 100)} %`);
@@ -22,20 +22,18 @@ export function Legend() {
 export function Compliance({ user }) {
   const today = todayIn(user.time_zone);
   const [period, setPeriod] = useState(today.slice(0, 7));
-  const [rows, setRows] = useState(null);
-  const [trend, setTrend] = useState(null);
+  const [report, setReport] = useState(null);
   const [error, setError] = useState('');
   usePageTitle('Compliance');
 
   useEffect(() => {
-    setRows(null);
+    setReport(null);
     setError('');
-    fetchCompliance(period).then(setRows).catch((e) => setError(e.status === 0 ? 'Offline: compliance needs a connection.' : e.message));
+    fetchReport(period).then(setReport).catch((e) => setError(e.status === 0 ? 'Offline: compliance needs a connection.' : e.message));
   }, [period]);
-  useEffect(() => {
-    fetchWeeklyTrend(today, 8).then(setTrend).catch(() => setTrend([]));
-  }, [today]);
 
+  const rows = report?.rows;
+  const trend = report?.trend;
   const table = rows ? pivot(rows) : null;
   return html`
     <h1 tabindex="-1">Cadence compliance</h1>
@@ -53,7 +51,7 @@ export function Compliance({ user }) {
           </thead>
           <tbody>
             ${table.reps.map((rep) => html`<tr>
-              <th scope="row"><a href=${`/manager/reps/${rep.id}?name=${encodeURIComponent(rep.name)}`}>${rep.name}</a></th>
+              <th scope="row"><a href=${`/manager/reps/${rep.id}?name=${encodeURIComponent(rep.name)}&period=${period}`}>${rep.name}</a></th>
               <td class=${`cell cell--${grade(rep.rate)}`}>${ICON[grade(rep.rate)]} ${pct(rep.rate)}</td>
               ${table.columns.map((c) => {
                 const cell = rep.cells[c];
@@ -66,8 +64,9 @@ export function Compliance({ user }) {
         </table>
       </div>`)}
     <section aria-labelledby="trend-h">
-      <h2 id="trend-h">Team trend, last 8 weeks</h2>
-      ${trend ? html`<${TrendChart} points=${trend} />` : html`<p class="muted">Loading…</p>`}
+      <h2 id="trend-h">Weekly trend, ${period}</h2>
+      <p class="muted">Share of the period's required touches done by the end of each week.</p>
+      ${trend ? html`<${TrendChart} points=${trend} />` : !error && html`<p class="muted">Loading…</p>`}
     </section>
   `;
 }

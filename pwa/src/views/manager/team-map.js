@@ -4,7 +4,7 @@ import { html } from '../html.js';
 import { usePageTitle } from '../hooks.js';
 import { MapView } from '../map-view.js';
 import { api } from '../../lib/api.js';
-import { fetchCompliance } from '../../lib/compliance.js';
+import { fetchReport } from '../../lib/compliance.js';
 import { todayIn } from '../../lib/dates.js';
 
 export function TeamMap({ user }) {
@@ -15,7 +15,7 @@ export function TeamMap({ user }) {
   useEffect(() => {
     (async () => {
       // The compliance report is the manager's list of reps in scope.
-      const rows = await fetchCompliance(today.slice(0, 7));
+      const { rows } = await fetchReport(today.slice(0, 7));
       const reps = [...new Map(rows.filter((r) => r.rep_id != null).map((r) => [r.rep_id, r.rep_name])).entries()];
       const found = await Promise.all(reps.map(([id, name]) => api('GET', `/api/routes/${today}?rep=${id}`)
         .then((r) => ({ label: name, stops: [...(r.stops || [])].sort((a, b) => a.seq - b.seq), start: r.start }))
