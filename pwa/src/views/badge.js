@@ -34,7 +34,10 @@ export function SyncBadge() {
   if (counts.pending) parts.push(`${counts.pending} pending`);
   else parts.push('All saved');
   if (counts.conflicts) parts.push(`${counts.conflicts} conflict${counts.conflicts > 1 ? 's' : ''}`);
-  const status = !online ? 'offline' : sync?.syncing ? 'syncing' : `synced ${ago(counts.last)}`;
+  const status = !online ? 'offline'
+    : sync?.syncing ? 'syncing'
+      : sync?.error ? 'sync failed, will retry'
+        : `synced ${ago(counts.last)}`;
   const tone = counts.conflicts || counts.update ? 'warn' : !online ? 'offline' : 'ok';
   return html`
     <a href="/sync" class=${`badge badge--${tone}`} data-testid="sync-badge"
