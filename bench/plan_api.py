@@ -1,0 +1,103 @@
+"""Benchmark: a rep's day planned end to end through `POST /api/routes/<date>/plan`.
+
+    python bench/plan_api.py [--candidates 40] [--runs 15] [--database-url URL]
+
+A real HTTP server on 127.0.0.1 (werkzeug, threaded) serves the app; a rep with exactly
+`--candidates` due accounts (lunch closures, a 30-min break, two appointments) plans the same
+day `--runs` times over HTTP. Then VROOM and PyVRP solve the identical problem (built by the
+same planning service) with the same time our solver had; every plan is checked by our
+feasibility rules. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import requests  # noqa: E402
+from dayroutes import peer_value  # noqa: E402
+from optw import pyvrp_peer, vroom_peer  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from backend import create_app  # noqa: E402
+from backend.extensions import db  # noqa: E402
+from backend.models import Account, Appointment, User  # noqa: E402
+from backend.services import planning  # noqa: E402
+from bench._seed import fresh_database, seed_reps  # noqa: E402
+from routing.solver import warm_up  # noqa: E402
+
+
+def main() -> None:
+    """Seed one rep, plan over HTTP N times, compare with the peers on the same problem."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--candidates", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--database-url", default="sqlite:////tmp/fieldrep_bench_plan.sqlite")
+    args = parser.parse_args()
+
+    url = fresh_database(args.database_url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    day = date.today() + timedelta(days=(7 - date.today().weekday()) % 7 + 1)  # next Tuesday
+    with app.app_context():
+        db.create_all()
+        # No touch history: every account is due, so the rep has exactly `candidates` of them.
+        seed_reps(1, args.candidates, touches_per_account=0)
+        rep = db.session.scalar(select(User))
+        accounts = list(db.session.scalars(select(Account).order_by(Account.id)))
+        for account, start in zip(accounts[:2], ("10:00", "15:00"), strict=True):
+            account.opening_hours = {}
+            db.session.add(Appointment(rep_id=rep.id, account_id=account.id, date=day, start=start, minutes=30))
+        db.session.commit()
+        email = rep.email
+    warm_up()
+
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    session = requests.Session()
+    token = session.post(f"{base}/api/auth/login", json={"email": email, "password": "bench-password"}).json()["csrf_token"]
+    session.headers["X-CSRF-Token"] = token
+    times, values, stops = [], [], []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        response = session.post(f"{base}/api/routes/{day.isoformat()}/plan")
+        times.append(time.perf_counter() - t0)
+        body = response.json()
+        assert response.status_code == 200, body
+        values.append(body["value"])
+        stops.append(len(body["stops"]))
+    server.shutdown()
+
+    with app.app_context():
+        rep = db.session.scalar(select(User))
+        problem = planning.build_day_problem(rep, day).problem
+        budget = planning.time_limit_for(problem)
+    t0 = time.perf_counter()
+    vroom = peer_value(problem, vroom_peer(problem))
+    vroom_time = time.perf_counter() - t0
+    pyvrp = peer_value(problem, pyvrp_peer(problem, budget))
+    median = statistics.median(times)
+    print(f"candidates: {problem.n} ({sum(s.required for s in problem.stops)} appointments), break, lunch closures")
+    print(f"POST /api/routes/<date>/plan over HTTP, {args.runs} runs: median {median * 1000:.0f} ms, "
+          f"p90 {sorted(times)[int(0.9 * len(times)) - 1] * 1000:.0f} ms, min {min(times) * 1000:.0f} ms "
+          f"(solver budget {budget:.2f} s); target < 1000 ms median")
+    print(f"ours: value median {statistics.median(values):.0f} (min {min(values)}, max {max(values)}), "
+          f"stops median {statistics.median(stops):.0f}")
+    print(f"VROOM (same problem, {vroom_time:.2f} s): value {vroom if vroom is not None else 'infeasible'}")
+    print(f"PyVRP (same problem, {budget:.2f} s, no break model): value {pyvrp if pyvrp is not None else 'infeasible'}")
+
+
+if __name__ == "__main__":
+    main()
