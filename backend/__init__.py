@@ -68,6 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(api)
     app.register_blueprint(web)
     register_error_handlers(app)
+    from backend.services import changelog
+
+    changelog.install(app)
 
     from backend.cli import register_commands
 

@@ -95,12 +95,17 @@ def update_account(user: User, account_id: int, data: dict) -> Account:
     if data.get("external_id") and data["external_id"] != account.external_id:
         if db.session.scalar(select(Account.id).where(Account.external_id == data["external_id"])):
             raise Invalid("Duplicate external id.", {"external_id": ["Already in use."]})
-    before_owner = account.owner_id
+    before_owner, before_territory = account.owner_id, account.territory_id
     for key, value in data.items():
         setattr(account, key, value)
     account.version += 1
     db.session.flush()
-    changes.record("account", account.id, previous_owner_id=before_owner)
+    changes.record(
+        "account",
+        account.id,
+        previous_owner_id=before_owner,
+        previous_territory_id=before_territory,
+    )
     return account
 
 

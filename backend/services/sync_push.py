@@ -1,0 +1,306 @@
+"""Push: apply a client's batch exactly once and in order, each mutation in its own savepoint.
+
+The rules are the sync library's (plan_batch, decide_*, merge_fields); this module loads what they
+need once per batch, calls the domain services that do the writes, and turns domain errors into
+per-item answers. The one place savepoints are managed; the view commits once at the end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+import sync
+from backend.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from backend.extensions import db
+from backend.models import Account, RoutePlan, Touch, User
+from backend.models.mixins import utcnow
+from backend.models.sync import AccountOwnerHistory, SyncClient, SyncMutation
+from backend.schemas.account import AccountSchema
+from backend.services import accounts, route_stops
+from backend.services.scope import managed_territory_ids
+from backend.services.sync_pull import account_in_scope, route_json
+from backend.services.touches import log_touch
+from sync import Mutation, PushResult, Reason
+
+_account_schema = AccountSchema()
+
+
+@dataclass
+class _Batch:
+    """What the mutations of one push refer to, loaded with a handful of queries."""
+
+    actor: User
+    managed: set[int]
+    accounts: dict[Any, Account] = field(default_factory=dict)
+    touch_reps: dict[str, int] = field(default_factory=dict)
+    owned: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    routes: dict[Any, RoutePlan] = field(default_factory=dict)
+
+    def account(self, account_id: Any) -> Account | None:
+        """A live account, or None (unknown and deleted look the same to the client)."""
+        account = self.accounts.get(account_id)
+        return account if account is not None and account.deleted_at is None else None
+
+    def in_scope(self, account: Account) -> bool:
+        """May the actor edit this account now?"""
+        return account_in_scope(self.actor, account, self.managed)
+
+    def owned_at(self, account: Account, at: datetime) -> bool:
+        """Did the actor own the account at ``at`` (before a reassignment)?"""
+        return any(start <= at <= end for start, end in self.owned.get(account.id, ()))
+
+
+def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> sync.PushResponse:
+    """Plan and apply a parsed push; store the client's counter and the mutation log (flush only).
+
+    ``pause_seconds`` sleeps after each applied mutation: a test hook that lets a fault-injection
+    test kill the server in the middle of a batch.
+    """
+    client = _lock_client(actor.id, req.client_id, req.schema_version)
+    plan = sync.plan_batch(
+        client.last_mutation_id,
+        req.mutations,
+        client_id=req.client_id,
+        log=_logged(actor.id, req.mutations),
+    )
+    batch = _load(actor, plan.to_apply)
+    outcomes = []
+    for m in plan.to_apply:
+        savepoint = db.session.begin_nested()
+        try:
+            result = _APPLY[m.name](batch, m, m.payload)
+            savepoint.commit()
+        except DomainError as err:
+            savepoint.rollback()
+            result = _domain_answer(m, err)
+        outcomes.append(result)
+        if pause_seconds:
+            time.sleep(pause_seconds)
+    response = sync.build_push_response(plan, outcomes)
+    client.last_mutation_id = plan.last_mutation_id
+    client.schema_version = req.schema_version
+    client.last_seen_at = utcnow()
+    entries = sync.log_entries(req.client_id, response)
+    if entries:
+        now = utcnow()
+        db.session.execute(
+            SyncMutation.__table__.insert(),
+            [
+                {
+                    "id": e.id,
+                    "user_id": actor.id,
+                    "client_id": e.client_id,
+                    "mutation_id": e.mutation_id,
+                    "status": str(e.status),
+                    "outcome": {"reason": e.reason, "fields": list(e.fields or ()) or None},
+                    "created_at": now,
+                }
+                for e in entries
+            ],
+        )
+    db.session.flush()
+    return response
+
+
+def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClient:
+    """The client's row, created if new, locked until commit so its pushes serialise.
+
+    On SQLite the insert takes the database's write lock first, which serialises just the same
+    (and makes the savepoints below nest inside a real transaction).
+    """
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(SyncClient)
+        .values(
+            user_id=user_id,
+            client_id=client_id,
+            last_mutation_id=0,
+            schema_version=schema_version,
+            created_at=now,
+            last_seen_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
+    )
+    return db.session.scalars(
+        select(SyncClient)
+        .where(SyncClient.user_id == user_id, SyncClient.client_id == client_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.LoggedMutation]:
+    """The mutation log's records for the batch's UUIDs (any user: a reused UUID is refused)."""
+    ids = list({m.id for m in mutations if m.id})
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))
+    out = {}
+    for row in rows:
+        # Another user's record never counts as this client's: it can only be a reused UUID.
+        client = row.client_id if row.user_id == user_id else f"\x00user:{row.user_id}"
+        out[row.id] = sync.LoggedMutation(
+            row.id,
+            client,
+            row.mutation_id,
+            sync.Status(row.status),
+            (row.outcome or {}).get("reason"),
+            tuple((row.outcome or {}).get("fields") or ()) or None,
+        )
+    return out
+
+
+def _load(actor: User, mutations: Iterable[Mutation]) -> _Batch:
+    """Bulk-load the accounts, touches, ownership history and routes the batch refers to."""
+    account_ids: set[Any] = set()
+    touch_ids: set[str] = set()
+    route_ids: set[Any] = set()
+    for m in mutations:
+        p = m.payload
+        if isinstance(p, sync.TouchLog | sync.AccountUpdate):
+            account_ids.add(p.account_id)
+        if isinstance(p, sync.TouchLog):
+            touch_ids.add(p.id)
+        if isinstance(p, sync.StopUpdate | sync.RouteReorder):
+            route_ids.add(p.route_id)
+    managed = set(managed_territory_ids(actor)) if actor.role == "manager" else set()
+    batch = _Batch(actor, managed)
+    int_ids = [i for i in account_ids if isinstance(i, int)]
+    if int_ids:
+        for account in db.session.scalars(select(Account).where(Account.id.in_(int_ids))):
+            batch.accounts[account.id] = account
+        history = db.session.scalars(
+            select(AccountOwnerHistory).where(
+                AccountOwnerHistory.rep_id == actor.id,
+                AccountOwnerHistory.account_id.in_(int_ids),
+            )
+        )
+        for h in history:
+            batch.owned.setdefault(h.account_id, []).append((_aware(h.from_at), _aware(h.to_at)))
+    if touch_ids:
+        rows = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(touch_ids)))
+        batch.touch_reps = {tid: rep for tid, rep in rows}
+    int_routes = [i for i in route_ids if isinstance(i, int)]
+    if int_routes:
+        for route in db.session.scalars(select(RoutePlan).where(RoutePlan.id.in_(int_routes))):
+            batch.routes[route.id] = route
+    return batch
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _touch_log(b: _Batch, m: Mutation, p: sync.TouchLog) -> PushResult:
+    account = b.account(p.account_id)
+    decision = sync.decide_touch_log(
+        b.actor.id,
+        b.touch_reps.get(p.id),
+        account is not None,
+        account is not None and b.in_scope(account),
+        account is not None and b.owned_at(account, p.occurred_at),
+    )
+    if decision.action is sync.TouchAction.ALREADY_EXISTS:
+        return sync.applied(m)
+    if decision.action is sync.TouchAction.REJECT:
+        return sync.rejected(m, decision.reason or Reason.INVALID)
+    checkin = p.checkin
+    data = {
+        "id": p.id,
+        "account_id": account.id,
+        "type": p.type,
+        "occurred_at": p.occurred_at,
+        "outcome": p.outcome,
+        "notes": p.notes,
+        "next_step": p.next_step,
+        "duration_minutes": p.duration_minutes,
+        "checkin": None
+        if checkin is None
+        else {"lat": checkin.lat, "lon": checkin.lon, "accuracy_m": checkin.accuracy_m},
+    }
+    # Scope was decided above (owned now, or owned when it happened): the service only checks
+    # that the account still exists.
+    log_touch(b.actor, data, allow_reassigned=True)
+    b.touch_reps[p.id] = b.actor.id
+    return sync.applied(m)
+
+
+def _account_update(b: _Batch, m: Mutation, p: sync.AccountUpdate) -> PushResult:
+    account = b.account(p.account_id)
+    reason = sync.account_update_rejection(
+        account is not None, account is not None and b.in_scope(account)
+    )
+    if reason is not None:
+        return sync.rejected(m, reason)
+    server = {name: getattr(account, name) for name in sync.EDITABLE_ACCOUNT_FIELDS}
+    merge = sync.merge_fields(server, account.version, p.base_version, p.base, p.changes)
+    if merge.changes_anything:
+        accounts.update_account(b.actor, account.id, dict(merge.writes))
+    return merge.result(m, _account_schema.dump(account))
+
+
+def _stop_update(b: _Batch, m: Mutation, p: sync.StopUpdate) -> PushResult:
+    route = b.routes.get(p.route_id)
+    if route is None:
+        return sync.rejected(m, Reason.NOT_FOUND)
+    stop = next((s for s in route.stops if s["account_id"] == p.account_id), None)
+    action, reason = sync.decide_stop_update(
+        stop["status"] if stop else "", p.status, route.rep_id == b.actor.id, stop is not None
+    )
+    if action is sync.StopAction.REJECT:
+        return sync.rejected(m, reason or Reason.INVALID)
+    if action is sync.StopAction.APPLY:
+        route_stops.update_stop(b.actor, route, p.account_id, p.status, p.at, p.skip_reason)
+    return sync.applied(m)
+
+
+def _route_reorder(b: _Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
+    route = b.routes.get(p.route_id)
+    if route is None:
+        return sync.rejected(m, Reason.NOT_FOUND)
+    current = [s["account_id"] for s in route.stops]
+    action, reason = sync.decide_route_reorder(p, route.rep_id == b.actor.id, route.version, current)
+    if action is sync.ReorderAction.REJECT:
+        errors = {"args.order": ["Must list every stop of the route once."]}
+        return sync.rejected(m, reason or Reason.INVALID, errors if reason is Reason.INVALID else None)
+    if action is sync.ReorderAction.CONFLICT:
+        return sync.conflict(m, route_json(route), ["order"])
+    if action is sync.ReorderAction.APPLY:
+        route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+    return sync.applied(m)
+
+
+_APPLY: dict[str, Callable[[_Batch, Mutation, Any], PushResult]] = {
+    sync.MutationName.TOUCH_LOG: _touch_log,
+    sync.MutationName.ACCOUNT_UPDATE: _account_update,
+    sync.MutationName.STOP_UPDATE: _stop_update,
+    sync.MutationName.ROUTE_REORDER: _route_reorder,
+}
+
+
+def _domain_answer(m: Mutation, err: DomainError) -> PushResult:
+    """A domain rule said no: a permanent, per-item answer (never a 500, never a retry loop)."""
+    if isinstance(err, Invalid):
+        prefix = "args.changes." if m.name == sync.MutationName.ACCOUNT_UPDATE else "args."
+        errors = {f"{prefix}{k}": list(v) for k, v in (err.errors or {}).items()}
+        return sync.rejected(m, Reason.INVALID, errors or {"args": [err.message]})
+    if isinstance(err, Conflict) and m.name == sync.MutationName.TOUCH_LOG:
+        return sync.rejected(m, Reason.ID_REUSED, {"args.id": ["Already used; pick a new UUID."]})
+    if isinstance(err, NotFound):
+        return sync.rejected(m, Reason.NOT_FOUND)
+    if isinstance(err, Forbidden | Conflict):
+        # Conflict here means the row moved under us between load and write (another request
+        # committed first); the client's next pull shows the server row.
+        return sync.rejected(m, Reason.NOT_IN_SCOPE if isinstance(err, Forbidden) else Reason.INVALID)
+    raise err
