@@ -18,16 +18,17 @@ def login(page, email: str, password: str = PASSWORD, landing: str = "[data-test
 
 def wait_controlled(page) -> None:
     """Wait until the service worker controls the page and has finished precaching."""
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
-    )
+    # Function literals, not expression strings: the page's CSP forbids eval, which Playwright
+    # would use for a bare expression.
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
 def wait_synced(page, timeout: float = 15_000) -> None:
     """Wait for an empty outbox and a completed sync (badge says so)."""
     page.wait_for_selector(f"{BADGE}[data-pending='0']", timeout=timeout)
     page.wait_for_function(
-        "document.querySelector('[data-testid=sync-badge]').textContent.includes('synced')",
+        "() => document.querySelector('[data-testid=sync-badge]').textContent.includes('synced')",
         timeout=timeout,
     )
 
