@@ -37,6 +37,7 @@ def make_day(n: int, seed: int) -> Problem:
     locs = [Location(home.lat + rng.gauss(0, 0.06), home.lon + rng.gauss(0, 0.09)) for _ in range(n)]
     stops = []
     appts = rng.randint(0, 2)
+    slots = rng.sample([10, 11, 14, 15], 2)
     for i in range(n):
         service = rng.choice([20, 30, 45, 60]) * 60
         o, c = rng.choice([8, 9]) * H, rng.choice([17, 18]) * H
@@ -46,7 +47,7 @@ def make_day(n: int, seed: int) -> Problem:
             windows = ((o, c - service),)
         required = i < appts
         if required:
-            t = rng.choice([10, 11, 14, 15]) * H
+            t = slots[i] * H
             windows = ((t, t + 1800),)
         stops.append(Stop(f"a{i}", locs[i], service, rng.randint(10, 100), windows, required))
     tm = geodesic_matrix([home, *locs, home], speed_kmh=35, circuity=1.35)

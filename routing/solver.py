@@ -109,7 +109,11 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
         if best is None or better(problem, fixed, best[1]):
             best = (name, fixed)
     if best is None:
-        raise RoutingError("no feasible plan found")
+        missing = [s.id for s in problem.stops if s.required]
+        raise RoutingError(
+            "no feasible plan found that serves every required stop"
+            + (f" ({', '.join(missing)})" if missing else "")
+        )
     plan = build_plan(problem, best[1], best[0])
     plan.notes = notes
     return plan
