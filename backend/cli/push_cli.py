@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from backend.jobs import RQQueue, get_queue, make_worker
 from backend.push import vapid
 from backend.services import push_subscriptions
+from backend.services.reminder_delivery import clock
 from backend.services.reminders import run_reminders
 
 
@@ -53,7 +54,7 @@ def reminders_group() -> None:
 @with_appcontext
 def reminders_run(at: datetime | None) -> None:
     """Send the reminders due now (cron-friendly: a second run the same day sends nothing new)."""
-    now = at.replace(tzinfo=UTC) if at else datetime.now(UTC)
+    now = at.replace(tzinfo=UTC) if at else clock(current_app)
     queue = get_queue(current_app)
     report = run_reminders(now, app=current_app, queue=queue)
     for r in report.claimed:

@@ -59,13 +59,18 @@ def subscribe(
         select(PushSubscription).where(PushSubscription.endpoint == clean["endpoint"])
     )
     created = sub is None
+    fields = {
+        "user_id": user.id,
+        "p256dh": clean["keys"]["p256dh"],
+        "auth": clean["keys"]["auth"],
+        "user_agent": user_agent[:300],
+    }
     if sub is None:
-        sub = PushSubscription(endpoint=clean["endpoint"])
+        sub = PushSubscription(endpoint=clean["endpoint"], **fields)
         db.session.add(sub)
-    sub.user_id = user.id
-    sub.p256dh = clean["keys"]["p256dh"]
-    sub.auth = clean["keys"]["auth"]
-    sub.user_agent = user_agent[:300]
+    else:
+        for name, value in fields.items():
+            setattr(sub, name, value)
     db.session.flush()
     return sub, created
 

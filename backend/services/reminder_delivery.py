@@ -26,6 +26,12 @@ RETRY_LATER_SECONDS = 300  # when a push service failed without saying how long 
 CHUNK = 500  # ids per IN (...) list
 
 
+def clock(app) -> datetime:
+    """Now, in UTC, from ``app.config["REMINDERS_CLOCK"]`` when set (tests replay a chosen day)."""
+    configured = app.config.get("REMINDERS_CLOCK")
+    return configured() if configured is not None else datetime.now(UTC)
+
+
 def payload(entry: ReminderLog) -> dict[str, str]:
     """What the service worker shows: {title, body, url, tag}; the tag lets a newer one replace it."""
     tag = "digest" if entry.kind == "digest" else f"overdue-{entry.account_id}-{entry.touch_type}"
@@ -46,7 +52,7 @@ def topic(entry: ReminderLog) -> str:
 def deliver_sends(send_ids: list[int]) -> Counter:
     """Job: send each claimed reminder to its device and record the outcome; returns the counts."""
     app = current_app._get_current_object()
-    now = datetime.now(UTC)
+    now = clock(app)
     claimed = _claim_sends(send_ids, now)
     rows = []
     for chunk in _chunks(claimed):

@@ -122,9 +122,9 @@ def digest_for(
     due = Counter(i.touch_type for i in items if i.status == "due")
     parts = []
     if overdue:
-        parts.append(" and ".join(_count(n, t) for t, n in _ordered(overdue)) + " overdue")
+        parts.append(_join(_count(n, t) for t, n in _ordered(overdue)) + " overdue")
     if due:
-        parts.append(" and ".join(_count(n, t) for t, n in _ordered(due)) + " due today")
+        parts.append(_join(_count(n, t) for t, n in _ordered(due)) + " due today")
     if not parts:
         return None  # every push shows a notification; "nothing to do" is not worth one
     total = sum(overdue.values()) + sum(due.values())
@@ -262,3 +262,8 @@ def _ordered(counts: Counter) -> list[tuple[str, int]]:
 def _count(n: int, touch_type: str) -> str:
     one, many = _NOUNS.get(touch_type, (touch_type, touch_type + "s"))
     return f"{n} {one if n == 1 else many}"
+
+
+def _join(words: Iterable[str]) -> str:
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
