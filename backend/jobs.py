@@ -112,10 +112,14 @@ def make_worker(app: Flask, *, fork: bool = False, name: str | None = None):
     if not isinstance(queue, RQQueue):
         raise RuntimeError("REDIS_URL is not configured: jobs run inline, no worker needed")
     base = Worker if fork else SimpleWorker
-    in_main = threading.current_thread() is threading.main_thread()
+
+    def in_main_thread() -> bool:
+        return threading.current_thread() is threading.main_thread()
 
     class AppWorker(base):  # type: ignore[misc, valid-type]
-        death_penalty_class = base.death_penalty_class if in_main else TimerDeathPenalty
+        @property
+        def death_penalty_class(self):
+            return base.death_penalty_class if in_main_thread() else TimerDeathPenalty
 
         def perform_job(self, job, queue, *args, **kwargs):
             with app.app_context():
@@ -127,7 +131,7 @@ def make_worker(app: Flask, *, fork: bool = False, name: str | None = None):
                 return super().perform_job(job, queue, *args, **kwargs)
 
         def _install_signal_handlers(self):
-            if in_main:
+            if in_main_thread():
                 super()._install_signal_handlers()
 
     return AppWorker([queue.queue], connection=queue.connection, name=name)

@@ -57,8 +57,10 @@ class ReminderPreference(Timestamped, db.Model):
     is_overdue_alert_muted: Mapped[bool] = mapped_column(Boolean, default=False)
     digest_hour: Mapped[int] = mapped_column(Integer, default=7)  # local hour, 0..23
     # Quiet hours as minutes since local midnight; start > end wraps midnight (21:00-07:00).
-    quiet_start_min: Mapped[int | None] = mapped_column(Integer, default=21 * 60)
-    quiet_end_min: Mapped[int | None] = mapped_column(Integer, default=7 * 60)
+    # No column default: NULL is a real choice ("no quiet hours") and a default would replace it.
+    # The defaults live in services.reminder_prefs.DEFAULTS.
+    quiet_start_min: Mapped[int | None] = mapped_column(Integer)
+    quiet_end_min: Mapped[int | None] = mapped_column(Integer)
     is_weekends_off: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
