@@ -40,11 +40,14 @@ def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, planned, new
     seed, route = planned
     account_id = sorted(route["stops"], key=lambda s: s["seq"])[0]["account_id"]
     page = new_context().new_page()
+    page.goto("/")
+    page.wait_for_selector("#email")
+    problems = {"login": _shoot(page, "login")}
     pages.login(page, seed.rep_email)
     pages.wait_synced(page)
     page.wait_for_selector(".leaflet-container")
 
-    problems = {"today": _shoot(page, "today")}
+    problems["today"] = _shoot(page, "today")
     page.goto(f"/accounts/{account_id}")
     page.wait_for_selector("a:has-text('Log visit')")
     problems["account"] = _shoot(page, "account")

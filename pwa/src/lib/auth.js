@@ -16,6 +16,7 @@ export async function login(email, password) {
   await setMeta('user', body.user);
   await setCsrfToken(body.csrf_token);
   await setMeta('update_required', false);
+  await setMeta('session_expired', false);
   // Ask the browser not to evict the outbox and offline data under storage pressure; the
   // answer is advisory (Chromium grants it to installed or engaged sites).
   try {

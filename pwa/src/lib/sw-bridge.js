@@ -17,7 +17,7 @@ export function registerServiceWorker() {
   // thumb mid-visit; ask, and reload only when they say so.
   wb.addEventListener('waiting', () => {
     waiting = true;
-    emit('sw-update-waiting');
+    emit('sw-update-waiting', true);
   });
   wb.addEventListener('message', (event) => emit('sw-message', event.data));
   wb.register().catch((err) => console.warn('service worker registration failed', err));

@@ -60,7 +60,7 @@ export function App() {
   }, [user?.id]);
 
   if (meta === null) return null; // first IndexedDB read still in flight (a few ms)
-  if (!user || expired) return html`<${Login} expired=${expired} previous=${user} />`;
+  if (!user || expired) return html`<${UpdateBanner} /><${Login} expired=${expired} previous=${user} />`;
 
   const home = user.role === 'rep' ? '/today' : '/manager';
   const found = resolve(path);

@@ -5,7 +5,8 @@ import { db } from '../lib/db.js';
 import { applyUpdate, updateWaiting } from '../lib/sw-bridge.js';
 
 export function UpdateBanner() {
-  const waiting = useEvent('sw-update-waiting', updateWaiting()) !== false && updateWaiting();
+  useEvent('sw-update-waiting', false); // re-render when the worker bridge reports one
+  const waiting = updateWaiting();
   const required = useLive(async () => (await db.meta.get('update_required'))?.value === true, [], false);
   if (!waiting && !required) return null;
   return html`
