@@ -85,4 +85,10 @@ def team(make_user, make_territory, make_account):
     rep_a = make_user(territory=territory)
     rep_b = make_user(territory=territory)
     accounts = [make_account(owner=rep_a, territory=territory) for _ in range(3)]
-    return {"manager": manager, "territory": territory, "a": rep_a, "b": rep_b, "accounts": accounts}
+    return {
+        "manager": manager,
+        "territory": territory,
+        "a": rep_a,
+        "b": rep_b,
+        "accounts": accounts,
+    }

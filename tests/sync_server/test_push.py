@@ -88,9 +88,7 @@ def test_reassigned_account_touch_kept_edit_rejected_leave_and_put(db, team, log
     _, new_cursor = pull_all(new)
     offline_touch = touch(acc.id, minutes_ago=0)  # made before the reassignment
     boss = login(team["manager"])
-    assert (
-        boss.patch(f"/api/accounts/{acc.id}", json={"owner_id": team["b"].id}).status_code == 200
-    )
+    assert boss.patch(f"/api/accounts/{acc.id}", json={"owner_id": team["b"].id}).status_code == 200
 
     out = push(
         old,
@@ -119,9 +117,7 @@ def test_reassigned_account_touch_kept_edit_rejected_leave_and_put(db, team, log
 def test_old_schema_426_keeps_everything_then_current_push_applies(db, team, login):
     phone = login(team["a"])
     batch = [mutation(i, "touch.log", touch(team["accounts"][0].id)) for i in (1, 2)]
-    old = phone.post(
-        "/api/sync/push", json=body(batch, version=MIN_SUPPORTED_SCHEMA_VERSION - 1)
-    )
+    old = phone.post("/api/sync/push", json=body(batch, version=MIN_SUPPORTED_SCHEMA_VERSION - 1))
     assert old.status_code == 426
     assert "update the app" in old.get_json()["message"]
     assert touch_count(db) == 0
@@ -131,7 +127,9 @@ def test_old_schema_426_keeps_everything_then_current_push_applies(db, team, log
 
 def test_oversize_batches_are_413_with_the_limit(db, team, login, app):
     phone = login(team["a"])
-    many = [mutation(i, "touch.log", touch(team["accounts"][0].id)) for i in range(1, MAX_BATCH + 2)]
+    many = [
+        mutation(i, "touch.log", touch(team["accounts"][0].id)) for i in range(1, MAX_BATCH + 2)
+    ]
     r = phone.post("/api/sync/push", json=body(many))
     assert r.status_code == 413 and str(MAX_BATCH) in r.get_json()["message"]
     huge = touch(team["accounts"][0].id)
@@ -156,7 +154,10 @@ def test_garbage_is_422_with_field_messages_never_500(db, team, login):
         assert r.status_code == 422, (label, r.get_json())
         assert r.get_json()["errors"]["json"], label
     r = phone.post("/api/sync/push", data=cases[3][1], content_type="application/json")
-    assert set(r.get_json()["errors"]["json"]) >= {"mutations.0.mutation_id", "mutations.1.mutation_id"}
+    assert set(r.get_json()["errors"]["json"]) >= {
+        "mutations.0.mutation_id",
+        "mutations.1.mutation_id",
+    }
     for query in ({"schema_version": 1, "cursor": "v9.zz"}, {"schema_version": 1, "limit": "0"}):
         r = phone.get("/api/sync/pull", query_string=query)
         assert r.status_code == 422 and r.get_json()["errors"]["query"]

@@ -1,0 +1,191 @@
+"""GET /api/sync/pull: scope, tombstones, leaves, paging, resets, derived due list, routes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from backend.extensions import db as _db
+from backend.models import RoutePlan
+from backend.services import changelog
+from tests.sync_server.conftest import mutation, pull_all, push, touch
+
+
+def _ids(changes, entity, op="put"):
+    return {c["id"] for c in changes if c["entity"] == entity and c["op"] == op}
+
+
+def test_each_user_gets_their_scope_only(db, team, login, make_account, make_territory, make_user):
+    other_boss = make_user(role="manager")
+    elsewhere = make_account(owner=team["b"], territory=make_territory(manager=other_boss))
+    a, b, boss = login(team["a"]), login(team["b"]), login(team["manager"])
+    push(a, [mutation(1, "touch.log", touch(team["accounts"][0].id))])
+
+    mine = {x.id for x in team["accounts"]}
+    a_changes, _ = pull_all(a)
+    assert _ids(a_changes, "account") == mine
+    assert len(_ids(a_changes, "touch")) == 1
+    assert {
+        c["data"]["account_id"] for c in a_changes if c["entity"] == "due" and "data" in c
+    } <= mine
+    b_changes, _ = pull_all(b)
+    assert _ids(b_changes, "account") == {elsewhere.id} and not _ids(b_changes, "touch")
+    boss_changes, _ = pull_all(boss)
+    assert _ids(boss_changes, "account") == mine  # the territory, not the other one
+    assert len(_ids(boss_changes, "touch")) == 1
+    assert not [c for c in boss_changes if c["entity"] == "due"]
+    plan = [c for c in a_changes if c["entity"] == "plan"]
+    assert plan == [] or plan[-1]["data"]["rules"]
+
+
+def test_the_data_is_the_rest_shape(db, team, login):
+    a = login(team["a"])
+    acc = team["accounts"][0]
+    changes, _ = pull_all(a)
+    put = next(c for c in changes if c["entity"] == "account" and c["id"] == acc.id)
+    assert put["data"] == a.get(f"/api/accounts/{acc.id}").get_json()
+
+
+def test_deletes_are_tombstones_and_moves_between_territories_leave(
+    db, team, login, make_territory
+):
+    boss = login(team["manager"])
+    rep = login(team["a"])
+    _, rep_cursor = pull_all(rep)
+    _, boss_cursor = pull_all(boss)
+    gone, moved = team["accounts"][0], team["accounts"][1]
+    assert boss.delete(f"/api/accounts/{gone.id}").status_code == 204
+    other = make_territory(manager=team["manager"])
+    far = make_territory()
+    assert (
+        boss.patch(f"/api/accounts/{moved.id}", json={"territory_id": other.id}).status_code == 200
+    )
+
+    rep_changes, rep_cursor = pull_all(rep, rep_cursor)
+    assert {"entity": "account", "op": "delete", "id": gone.id} in rep_changes
+    boss_changes, boss_cursor = pull_all(boss, boss_cursor)
+    assert {"entity": "account", "op": "delete", "id": gone.id} in boss_changes
+    # Still the manager's (their other territory): a put, and no leave after it.
+    last = [c for c in boss_changes if c["entity"] == "account" and c["id"] == moved.id][-1]
+    assert last["op"] == "put" and last["data"]["territory_id"] == other.id
+    admin = login(_make_admin(db))
+    assert (
+        admin.patch(f"/api/accounts/{moved.id}", json={"territory_id": far.id}).status_code == 200
+    )
+    boss_changes, _ = pull_all(boss, boss_cursor)
+    assert (
+        boss_changes[-1] == {"entity": "account", "op": "leave", "id": moved.id}
+        or {
+            "entity": "account",
+            "op": "leave",
+            "id": moved.id,
+        }
+        in boss_changes
+    )
+
+
+def _make_admin(db):
+    from backend.services import users
+    from tests.conftest import PASSWORD
+
+    admin = users.create_user(
+        role="admin", email="root@example.com", name="root", password=PASSWORD
+    )
+    db.session.commit()
+    return admin
+
+
+def test_small_pages_deliver_everything_in_commit_order(db, team, login):
+    a = login(team["a"])
+    batch = [mutation(i, "touch.log", touch(team["accounts"][i % 3].id)) for i in range(1, 31)]
+    push(a, batch)
+    whole, cursor = pull_all(a, limit=500)
+    paged, paged_cursor = pull_all(a, limit=3)
+    key = [(c["entity"], c["op"], c["id"]) for c in whole if c["entity"] != "due"]
+    paged_key = [(c["entity"], c["op"], c["id"]) for c in paged if c["entity"] != "due"]
+    assert set(paged_key) == set(key) and len(_ids(paged, "touch")) == 30
+    assert paged_cursor == cursor
+    assert pull_all(a, cursor)[0] == []  # nothing new, and no due list without a change
+
+
+def test_a_cursor_behind_the_tombstone_horizon_is_reset(db, team, login):
+    boss, rep = login(team["manager"]), login(team["a"])
+    _, early = pull_all(rep)
+    assert boss.delete(f"/api/accounts/{team['accounts'][0].id}").status_code == 204
+    _, current = pull_all(rep)
+    push(rep, [mutation(1, "touch.log", touch(team["accounts"][1].id))])
+    stats = changelog.prune(_db.session(), older_than=datetime.now(UTC) + timedelta(seconds=1))
+    _db.session.commit()
+    assert stats["tombstones"] >= 1
+    page = rep.get("/api/sync/pull", query_string={"cursor": early, "schema_version": 1}).get_json()
+    assert page["reset"] is True
+    assert team["accounts"][0].id not in _ids(page["changes"], "account")
+    assert team["accounts"][1].id in _ids(page["changes"], "account")
+    # A client past the horizon just continues.
+    page = rep.get(
+        "/api/sync/pull", query_string={"cursor": current, "schema_version": 1}
+    ).get_json()
+    assert page["reset"] is False and len(_ids(page["changes"], "touch")) == 1
+    foreign = rep.get("/api/sync/pull", query_string={"cursor": "v1.7.1", "schema_version": 1})
+    assert foreign.get_json()["reset"] is True  # another epoch
+
+
+def test_routes_of_the_week_come_down_and_stop_updates_round_trip(db, team, login):
+    rep = team["a"]
+    today = datetime.now(UTC).date()
+    stops = [
+        {"seq": i + 1, "account_id": acc.id, "name": acc.name, "status": "planned"}
+        for i, acc in enumerate(team["accounts"])
+    ]
+    route = RoutePlan(rep_id=rep.id, date=today, stops=stops)
+    old = RoutePlan(rep_id=rep.id, date=today - timedelta(days=40), stops=[])
+    _db.session.add_all([route, old])
+    _db.session.commit()
+    phone = login(rep)
+    changes, cursor = pull_all(phone)
+    assert _ids(changes, "route") == {route.id}
+    ids = [s["account_id"] for s in stops]
+    at = datetime.now(UTC).isoformat()
+    out = push(
+        phone,
+        [
+            mutation(
+                1,
+                "stop.update",
+                {"route_id": route.id, "account_id": ids[0], "status": "done", "at": at},
+            ),
+            mutation(
+                2,
+                "stop.update",
+                {"route_id": route.id, "account_id": ids[0], "status": "arrived", "at": at},
+            ),
+            mutation(
+                3, "route.reorder", {"route_id": route.id, "base_version": 1, "order": ids[::-1]}
+            ),
+            mutation(
+                4, "route.reorder", {"route_id": route.id, "base_version": 2, "order": ids[::-1]}
+            ),
+            mutation(
+                5,
+                "stop.update",
+                {"route_id": route.id, "account_id": 999, "status": "done", "at": at},
+            ),
+        ],
+    )
+    got = [(r["status"], r.get("reason"), r.get("fields")) for r in out["results"]]
+    assert got == [
+        ("applied", None, None),
+        ("rejected", "invalid_transition", None),
+        ("conflict", None, ["order"]),  # the stop update moved the route to version 2
+        ("applied", None, None),
+        ("rejected", "not_found", None),
+    ]
+    assert out["results"][2]["server"]["version"] == 2
+    changes, _ = pull_all(phone, cursor)
+    data = [c for c in changes if c["entity"] == "route"][-1]["data"]
+    assert [s["account_id"] for s in data["stops"]] == ids[::-1]
+    assert data["stops"][-1]["status"] == "done" and data["version"] == 3
+    other = push(
+        login(team["b"]),
+        [mutation(1, "route.reorder", {"route_id": route.id, "base_version": 3, "order": ids})],
+    )
+    assert other["results"][0]["reason"] == "not_in_scope"
