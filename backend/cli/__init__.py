@@ -20,13 +20,8 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every command of every domain to ``app.cli`` (so ``flask --app wsgi`` has them)."""
-    from backend.cli import accounts_cli, cadence_cli, demo_cli, plan_cli, push_cli
+    from backend.cli import accounts_cli, cadence_cli, demo_cli, plan_cli, push_cli, route
 
-    for module in (demo_cli, accounts_cli, cadence_cli, plan_cli, push_cli):
+    for module in (demo_cli, accounts_cli, cadence_cli, route, plan_cli, push_cli):
         for command in module.COMMANDS:
             app.cli.add_command(command)
-    try:  # TEMPORARY: the routing group lands separately
-        from backend.cli.route import route
-    except ModuleNotFoundError:
-        return
-    app.cli.add_command(route)

@@ -102,3 +102,6 @@ def solve_optw_cmd(optw_file: Path, time_limit: float, as_json: bool) -> None:
         )
     else:
         click.echo(f"score {plan.value}: {' '.join(map(str, route_ids))}")
+
+
+COMMANDS = (route,)
