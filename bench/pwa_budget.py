@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/pwa_budget.py [--runs 15]    (builds pwa/dist first 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import logging
 import re
@@ -53,7 +54,9 @@ def browser_figures(runs: int) -> dict:
 
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="fieldrep-bench-") as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"})
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"}
+        )
         app.config["PWA_DIST"] = str(harness.DIST)
         with app.app_context():
             db.create_all()
@@ -64,7 +67,9 @@ def browser_figures(runs: int) -> dict:
             except Exception as exc:  # the backend may not plan routes yet
                 out["error"] = f"could not plan today's route: {exc}"
                 return out
-            browser = pw.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS
+            )
             ctx = browser.new_context(viewport={"width": 360, "height": 740}, base_url=server.url)
             page = ctx.new_page()
             fetched: dict[str, int] = {}
@@ -72,10 +77,9 @@ def browser_figures(runs: int) -> dict:
             def on_response(resp):
                 url = resp.url
                 if "/assets/" in url and (url.endswith(".js") or url.endswith(".css")):
-                    try:
+                    # A body evicted by a later navigation cannot be read; count what we can.
+                    with contextlib.suppress(Exception):
                         fetched[url] = gz(resp.body())
-                    except Exception:  # noqa: BLE001 (a body evicted by navigation; ignore)
-                        pass
 
             page.on("response", on_response)
             page.goto("/")
@@ -105,7 +109,9 @@ def browser_figures(runs: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=15, help="offline reloads to time (default 15)")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log in the figures
@@ -115,7 +121,9 @@ def main() -> None:
     print("First screen (index.html: entry script, modulepreloads, stylesheet), gzip -9:")
     for name, raw, z in first:
         print(f"  {name:48s} {raw / 1024:8.1f} KiB raw {z / 1024:7.1f} KiB gz")
-    print(f"  {'TOTAL JS+CSS first screen':48s} {'':17s} {total / 1024:7.1f} KiB gz   (budget 150 KB)")
+    print(
+        f"  {'TOTAL JS+CSS first screen':48s} {'':17s} {total / 1024:7.1f} KiB gz   (budget 150 KB)"
+    )
     print("Lazy chunks (map screens, manager screens):")
     for name, raw, z in lazy:
         print(f"  {name:48s} {raw / 1024:8.1f} KiB raw {z / 1024:7.1f} KiB gz")
@@ -124,11 +132,15 @@ def main() -> None:
     if "error" in figures:
         print(f"Browser figures skipped: {figures['error']}")
         return
-    print(f"Today incl. lazy Leaflet, fetched in Chromium: {figures['today_with_map_gzip'] / 1024:.1f} KiB gz "
-          f"in {figures['today_with_map_files']} files")
+    print(
+        f"Today incl. lazy Leaflet, fetched in Chromium: {figures['today_with_map_gzip'] / 1024:.1f} KiB gz "
+        f"in {figures['today_with_map_files']} files"
+    )
     t = sorted(figures["offline_reload_ms"])
-    print(f"Offline reload -> today's route rendered, {len(t)} runs (headless Chromium, 360x740): "
-          f"median {statistics.median(t):.0f} ms, min {t[0]:.0f} ms, max {t[-1]:.0f} ms")
+    print(
+        f"Offline reload -> today's route rendered, {len(t)} runs (headless Chromium, 360x740): "
+        f"median {statistics.median(t):.0f} ms, min {t[0]:.0f} ms, max {t[-1]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from tests.e2e import harness
 
 def require_endpoints(app, *rules: str) -> None:
     """Skip (with the reason in the report) while the backend has not registered a route yet."""
+
     def shape(rule: str) -> str:  # "/api/routes/<string:day>/plan" -> "/api/routes/<>/plan"
         return re.sub(r"<[^>]+>", "<>", rule)
 

@@ -70,21 +70,37 @@ def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
 
     with app.app_context():
         manager = users.create_user(
-            email=f"manager-{tag}@example.com", name="Mona Manager", password=PASSWORD,
-            role="manager", time_zone=TIME_ZONE,
+            email=f"manager-{tag}@example.com",
+            name="Mona Manager",
+            password=PASSWORD,
+            role="manager",
+            time_zone=TIME_ZONE,
         )
         territory = users.create_territory(name=f"Munich {tag}", manager_id=manager.id)
         rep = users.create_user(
-            email=f"rep-{tag}@example.com", name="Rick Rep", password=PASSWORD, role="rep",
-            time_zone=TIME_ZONE, home_lat=48.137, home_lon=11.575,
-            work_start_min=0, work_end_min=23 * 60 + 59, territory_ids=[territory.id],
+            email=f"rep-{tag}@example.com",
+            name="Rick Rep",
+            password=PASSWORD,
+            role="rep",
+            time_zone=TIME_ZONE,
+            home_lat=48.137,
+            home_lon=11.575,
+            work_start_min=0,
+            work_end_min=23 * 60 + 59,
+            territory_ids=[territory.id],
         )
         ids = []
         for n in range(1, accounts + 1):
             account = Account(
-                name=f"Bäckerei {n}", address=f"Marienplatz {n}, München", lat=48.137 + 0.004 * n,
-                lon=11.575 + 0.003 * n, tier="A" if n <= 3 else "B", opening_hours=ALL_DAY,
-                contacts=[], owner_id=rep.id, territory_id=territory.id,
+                name=f"Bäckerei {n}",
+                address=f"Marienplatz {n}, München",
+                lat=48.137 + 0.004 * n,
+                lon=11.575 + 0.003 * n,
+                tier="A" if n <= 3 else "B",
+                opening_hours=ALL_DAY,
+                contacts=[],
+                owner_id=rep.id,
+                territory_id=territory.id,
             )
             db.session.add(account)
             db.session.flush()
@@ -101,7 +117,9 @@ def plan_today(base_url: str, seed_: Seed) -> dict:
     r = s.post(f"{base_url}/api/auth/login", json={"email": seed_.rep_email, "password": PASSWORD})
     r.raise_for_status()
     token = r.json()["csrf_token"]
-    r = s.post(f"{base_url}/api/routes/{local_today()}/plan", headers={"X-CSRF-Token": token}, json={})
+    r = s.post(
+        f"{base_url}/api/routes/{local_today()}/plan", headers={"X-CSRF-Token": token}, json={}
+    )
     r.raise_for_status()
     return r.json()
 
@@ -112,7 +130,9 @@ class LiveServer:
     def __init__(self, app):
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="e2e-server", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name="e2e-server", daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()

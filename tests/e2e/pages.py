@@ -7,7 +7,9 @@ from tests.e2e.harness import PASSWORD
 BADGE = "[data-testid=sync-badge]"
 
 
-def login(page, email: str, password: str = PASSWORD, landing: str = "[data-testid=stop-list]") -> None:
+def login(
+    page, email: str, password: str = PASSWORD, landing: str = "[data-testid=stop-list]"
+) -> None:
     """Sign in from the start page and wait for the landing screen."""
     page.goto("/")
     page.fill("#email", email)

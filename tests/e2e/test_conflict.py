@@ -55,7 +55,9 @@ def test_conflicting_note_edits_show_mine_vs_server_and_keep_mine_wins(app, plan
     assert "Owner prefers mornings" in card.inner_text()
     assert "Call back after the trade fair" in card.inner_text()
     assert card.query_selector("[data-testid=mine]").inner_text() == "Owner prefers mornings"
-    assert card.query_selector("[data-testid=server]").inner_text() == "Call back after the trade fair"
+    assert (
+        card.query_selector("[data-testid=server]").inner_text() == "Call back after the trade fair"
+    )
 
     b.click("button:has-text('Keep mine')")
     b.wait_for_selector(f"{pages.BADGE}[data-conflicts='0']")
@@ -84,7 +86,7 @@ def test_take_server_discards_my_edit(app, planned, new_context):
     tablet.set_offline(False)
     b.wait_for_selector(f"{pages.BADGE}[data-conflicts='1']")
     b.goto("/sync")
-    b.click("button:has-text(\"Take server's\")")
+    b.click('button:has-text("Take server\'s")')
     b.wait_for_selector(f"{pages.BADGE}[data-conflicts='0']")
     b.goto(f"/accounts/{account_id}")
     b.wait_for_selector("[data-testid=account-notes] >> text=Server side note")

@@ -9,11 +9,17 @@ from tests.e2e import harness, pages
 pytestmark = pytest.mark.browser
 
 
-def test_manifest_and_service_worker_pass_chromium_installability(playwright, live_server, tmp_path):
+def test_manifest_and_service_worker_pass_chromium_installability(
+    playwright, live_server, tmp_path
+):
     # A persistent profile: Chromium never offers installation in an incognito-like context.
     ctx = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS,
-        headless=True, base_url=live_server.url, viewport={"width": 1024, "height": 768},
+        str(tmp_path / "profile"),
+        executable_path=harness.CHROMIUM,
+        args=harness.CHROMIUM_ARGS,
+        headless=True,
+        base_url=live_server.url,
+        viewport={"width": 1024, "height": 768},
     )
     try:
         page = ctx.new_page()
@@ -42,6 +48,9 @@ def test_service_worker_served_at_root_scope_uncached(live_server, pwa_dist):
     assert r.status_code == 200
     assert "no-cache" in r.headers.get("Cache-Control", "")
     html = requests.get(f"{live_server.url}/today", timeout=10)
-    assert html.status_code == 200 and "<div id=\"app\">" in html.text
+    assert html.status_code == 200 and '<div id="app">' in html.text
     csp = html.headers.get("Content-Security-Policy", "")
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    )

@@ -24,7 +24,9 @@ def _touches(app):
         return out
 
 
-def test_offline_visits_survive_reload_and_new_page_then_sync_exactly_once(app, planned, new_context):
+def test_offline_visits_survive_reload_and_new_page_then_sync_exactly_once(
+    app, planned, new_context
+):
     require_endpoints(app, "/api/sync/push", "/api/sync/pull")
     seed, route = planned
     stops = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])]

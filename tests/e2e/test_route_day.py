@@ -38,7 +38,9 @@ def test_check_in_out_and_skip_offline_reach_the_server_then_replan(app, planned
     require_endpoints(app, "/api/sync/push", "/api/sync/pull", "/api/routes/<date>/reoptimize")
     seed, route = planned
     first, second = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])[:2]]
-    ctx = new_context(geolocation={"latitude": 48.14, "longitude": 11.58}, permissions=["geolocation"])
+    ctx = new_context(
+        geolocation={"latitude": 48.14, "longitude": 11.58}, permissions=["geolocation"]
+    )
     page = ctx.new_page()
     pages.login(page, seed.rep_email)
     pages.wait_controlled(page)
@@ -62,7 +64,10 @@ def test_check_in_out_and_skip_offline_reach_the_server_then_replan(app, planned
     ctx.set_offline(False)
     pages.wait_synced(page)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _stops(app, route["id"]).get(second, (None,))[0] != "skipped":
+    while (
+        time.monotonic() < deadline
+        and _stops(app, route["id"]).get(second, (None,))[0] != "skipped"
+    ):
         time.sleep(0.25)
     stops = _stops(app, route["id"])
     assert stops[first][0] == "done"

@@ -25,11 +25,15 @@ def test_new_version_is_offered_and_applied_on_tap(app, seeded, new_context, pwa
         # A new release: any byte change in sw.js makes the browser install it as "waiting".
         sw = served / "sw.js"
         sw.write_text(sw.read_text() + "\n// release 2\n")
-        page.evaluate("async () => { const r = await navigator.serviceWorker.ready; await r.update(); }")
+        page.evaluate(
+            "async () => { const r = await navigator.serviceWorker.ready; await r.update(); }"
+        )
         page.wait_for_selector("text=A new version of FieldRep is ready.")
         # Still the old worker until the rep says so: nothing swaps under their thumb.
         assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == first
-        waiting_before = page.evaluate("navigator.serviceWorker.getRegistration().then(r => !!r.waiting)")
+        waiting_before = page.evaluate(
+            "navigator.serviceWorker.getRegistration().then(r => !!r.waiting)"
+        )
         assert waiting_before
 
         with page.expect_navigation():
