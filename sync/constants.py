@@ -9,7 +9,7 @@ from typing import Final
 CURRENT_SCHEMA_VERSION: Final = 1
 MIN_SUPPORTED_SCHEMA_VERSION: Final = 1
 
-MAX_BATCH: Final = 500
+MAX_BATCH: Final = 1000
 DEFAULT_PULL_LIMIT: Final = 200
 MAX_PULL_LIMIT: Final = 1000
 # Largest integer a JavaScript client can count to exactly (Number.MAX_SAFE_INTEGER).
