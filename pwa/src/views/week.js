@@ -1,8 +1,11 @@
 // Week plan: each working day's stops and travel, from the routes cached on this device.
+import { useState } from 'preact/hooks';
 import { html } from './html.js';
-import { useLive, usePageTitle } from './hooks.js';
+import { useLive, useOnline, usePageTitle } from './hooks.js';
 import { Empty } from './ui.js';
 import { db } from '../lib/db.js';
+import { api } from '../lib/api.js';
+import { storeServerRows } from '../lib/sync-core.js';
 import { addDays, mondayOf, todayIn, clock } from '../lib/dates.js';
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -14,8 +17,34 @@ export function Week({ user }) {
   usePageTitle('Week');
   const routes = useLive(() => db.routes.where('date').between(dates[0], dates[6], true, true).filter((r) => r.rep_id === user.id).toArray(), [monday, user.id], []);
   const byDate = Object.fromEntries(routes.map((r) => [r.date, r]));
+  const online = useOnline();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+
+  // Planning the week re-solves the days not started yet on the server: only on request.
+  async function planWeek() {
+    setBusy(true);
+    setMessage('');
+    try {
+      const week = await api('GET', `/api/routes/week/${monday}`);
+      const days = (week?.days || []).filter((d) => d?.id);
+      await storeServerRows('route', days);
+      const left = week?.unplanned?.length || 0;
+      setMessage(`Week planned${left ? `; ${left} due account${left > 1 ? 's' : ''} did not fit` : ''}.`);
+    } catch (err) {
+      setMessage(`Could not plan the week: ${err.message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return html`
     <h1 tabindex="-1">Week of ${monday}</h1>
+    <div class="actions">
+      <button class="btn" onClick=${planWeek} disabled=${!online || busy}>${routes.length ? 'Re-plan the rest of the week' : 'Plan my week'}</button>
+      ${!online && html`<span class="muted">Needs a connection</span>`}
+    </div>
+    ${message && html`<p role="status">${message}</p>`}
     ${routes.length === 0 && html`<${Empty}>No week plan on this device yet.</${Empty}>`}
     ${dates.filter((d) => byDate[d]).map((d) => {
       const r = byDate[d];
