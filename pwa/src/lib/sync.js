@@ -58,11 +58,16 @@ export async function syncNow(reason = 'manual') {
     state.stop = null;
     state.lastError = null;
     clearTimeout(state.retryTimer);
+    // The server understood us again (the app was updated): clear the "update the app" notice.
+    if (await getMeta('update_required')) await setMeta('update_required', false);
   } catch (err) {
     if (err instanceof SyncStop) {
       state.stop = err.kind;
       state.lastError = err.message;
       if (err.kind === 'update') await setMeta('update_required', true);
+      // The session is gone (expired, or the server's secret changed): ask for the password
+      // again. The outbox stays and goes out right after the login.
+      if (err.kind === 'auth') await setMeta('session_expired', true);
     } else {
       state.failures++;
       state.lastError = err.message;
