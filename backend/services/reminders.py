@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from backend.cadence.engine import DueItem
 from backend.extensions import db
@@ -27,6 +28,7 @@ from backend.services.reminder_prefs import default_preferences, in_quiet_hours,
 
 ALERT_TIERS = ("A",)
 ENQUEUE_CHUNK = 200  # sends handed to the queue at a time: early reminders need not wait
+CLAIM_BATCH = 100  # reminders claimed per commit (a commit is an fsync on SQLite)
 _NOUNS = {"visit": ("visit", "visits"), "call": ("call", "calls"), "email": ("email", "emails")}
 
 
@@ -66,19 +68,25 @@ def run_reminders(now_utc: datetime, *, app: Flask, queue: JobQueue | None = Non
     retry_ids = reminder_delivery.retry_due(now_utc)
     report.retried = len(retry_ids)
     _dispatch(queue, retry_ids)
-    for rep, prefs, device_ids in _reps_with_devices():
-        for reminder in reminders_for(rep, now_utc, prefs):
-            claimed = claim(reminder, device_ids)
-            if claimed is None:
-                report.skipped_duplicates += 1
-                continue
-            log_id, send_ids = claimed
+    batch: list[tuple[Reminder, list[int]]] = []
+
+    def flush_batch() -> None:
+        claimed = claim(batch)
+        report.skipped_duplicates += len(batch) - len(claimed)
+        for reminder, log_id, send_ids in claimed:
             report.claimed.append(reminder)
             log_ids.append(log_id)
             pending.extend(send_ids)
-            if len(pending) >= ENQUEUE_CHUNK:
-                _dispatch(queue, pending)
-                pending = []
+        batch.clear()
+
+    for rep, prefs, device_ids in _reps_with_devices():
+        batch.extend((r, device_ids) for r in reminders_for(rep, now_utc, prefs))
+        if len(batch) >= CLAIM_BATCH:
+            flush_batch()
+        if len(pending) >= ENQUEUE_CHUNK:
+            _dispatch(queue, pending)
+            pending = []
+    flush_batch()
     _dispatch(queue, pending)
     db.session.expire_all()  # inline jobs committed outcomes in their own sessions/transactions
     report.outcomes = reminder_delivery.outcomes(log_ids)
@@ -183,45 +191,79 @@ def alerts_for(
     return out
 
 
-def claim(reminder: Reminder, subscription_ids: list[int]) -> tuple[int, list[int]] | None:
-    """Insert the reminder's log row and its sends and COMMIT them; None if already claimed.
+def claim(
+    batch: list[tuple[Reminder, list[int]]],
+) -> list[tuple[Reminder, int, list[int]]]:
+    """Insert log rows and their sends and COMMIT them; returns the ones this call owns.
 
-    The one place a service commits, on a connection of its own: the row must be durable and
+    The one place a service commits, on a connection of its own: the rows must be durable and
     visible to every other run and worker *before* anything is sent, because the unique key on
-    the log is what makes a reminder at-most-once. A unique violation means another run owns it.
+    the log is what makes a reminder at-most-once. ``ON CONFLICT DO NOTHING`` skips keys another
+    run already holds (it waits for that run's transaction first), so one commit covers a batch.
+    Rows go in key order, so two concurrent batches always lock keys in the same order.
     """
-    values = {
-        "user_id": reminder.user_id,
-        "kind": reminder.kind,
-        "account_id": reminder.account_id,
-        "touch_type": reminder.touch_type,
-        "local_day": reminder.local_day,
-        "title": reminder.title,
-        "body": reminder.body,
-        "url": reminder.url,
-        "urgency": reminder.urgency,
-        "expires_at": reminder.expires_at,
+    if not batch:
+        return []
+    by_key = {_key(r): (r, devices) for r, devices in batch}
+    rows = [_log_values(r) for r, _ in sorted(batch, key=lambda b: _key(b[0]))]
+    dialect = db.engine.dialect.name
+    dialect_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        dialect_insert(ReminderLog)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+        .returning(ReminderLog.id, *(getattr(ReminderLog, c) for c in KEY_COLUMNS))
+    )
+    with db.engine.begin() as conn:
+        owned = [(row[0], by_key[_normalise(tuple(row[1:]))]) for row in conn.execute(stmt)]
+        sends = [
+            {"log_id": log_id, "subscription_id": s, "status": "queued", "attempts": 0}
+            for log_id, (_, devices) in owned
+            for s in devices
+        ]
+        send_rows = (
+            conn.execute(
+                insert(ReminderSend).returning(
+                    ReminderSend.log_id, ReminderSend.id, sort_by_parameter_order=True
+                ),
+                sends,
+            ).all()
+            if sends
+            else []
+        )
+    send_ids: dict[int, list[int]] = {}
+    for log_id, send_id in send_rows:
+        send_ids.setdefault(log_id, []).append(send_id)
+    return [(reminder, log_id, send_ids.get(log_id, [])) for log_id, (reminder, _) in owned]
+
+
+KEY_COLUMNS = ("user_id", "kind", "account_id", "touch_type", "local_day")
+
+
+def _key(r: Reminder) -> tuple:
+    return (r.user_id, r.kind, r.account_id, r.touch_type, r.local_day)
+
+
+def _normalise(key: tuple) -> tuple:
+    # SQLite's RETURNING may hand the date back as text.
+    day = key[4] if isinstance(key[4], date) else date.fromisoformat(str(key[4]))
+    return (*key[:4], day)
+
+
+def _log_values(r: Reminder) -> dict:
+    return {
+        "user_id": r.user_id,
+        "kind": r.kind,
+        "account_id": r.account_id,
+        "touch_type": r.touch_type,
+        "local_day": r.local_day,
+        "title": r.title,
+        "body": r.body,
+        "url": r.url,
+        "urgency": r.urgency,
+        "expires_at": r.expires_at,
         "created_at": datetime.now(UTC),
     }
-    try:
-        with db.engine.begin() as conn:
-            log_id = conn.execute(
-                insert(ReminderLog).values(values).returning(ReminderLog.id)
-            ).scalar_one()
-            send_ids = (
-                conn.execute(
-                    insert(ReminderSend).returning(ReminderSend.id, sort_by_parameter_order=True),
-                    [
-                        {"log_id": log_id, "subscription_id": s, "status": "queued", "attempts": 0}
-                        for s in subscription_ids
-                    ],
-                )
-                .scalars()
-                .all()
-            )
-    except IntegrityError:
-        return None
-    return log_id, list(send_ids)
 
 
 def end_of_day(day: date, time_zone: str) -> datetime:
