@@ -79,7 +79,8 @@ def deliver_sends(send_ids: list[int]) -> Counter:
         messages,
         vapid_private_key=vapid_key(app),
         subject=app.config["VAPID_SUBJECT"],
-        workers=int(app.config.get("PUSH_SEND_WORKERS", 8)),
+        # A one-message RQ job gains nothing from a thread pool but the cost of starting one.
+        workers=min(int(app.config.get("PUSH_SEND_WORKERS", 8)), len(messages)),
         retry=RetryPolicy(
             max_attempts=int(app.config.get("PUSH_MAX_ATTEMPTS", 4)),
             base_delay=float(app.config.get("PUSH_RETRY_BASE_DELAY", 1.0)),
