@@ -168,11 +168,10 @@ def install_scheduler(app: Flask) -> None:
     lock = threading.Lock()
 
     def tick() -> None:
-        from datetime import UTC, datetime
-
+        from backend.services.reminder_delivery import clock
         from backend.services.reminders import run_reminders
 
-        report = run_reminders(datetime.now(UTC), app=app)
+        report = run_reminders(clock(app), app=app)
         if report.claimed:
             log.info("reminders: %d sent or queued", len(report.claimed))
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from push import serve  # noqa: E402  (bench/push.py: the push service process)
-from sqlalchemy import delete, insert, text  # noqa: E402
+from sqlalchemy import delete, func, insert, select, text  # noqa: E402
 
 from backend import create_app  # noqa: E402
 from backend.push import vapid  # noqa: E402
@@ -148,7 +148,8 @@ def run_mode(mode: str, args, db_url: str, pem: str) -> tuple[float, float, dict
         rows = db.session.execute(
             text("SELECT status, count(*) FROM reminder_sends GROUP BY status")
         ).all()
-        assert db.session.query(ReminderSend).count() == args.count, "not every rep was claimed"
+        claimed = db.session.scalar(select(func.count()).select_from(ReminderSend))
+        assert claimed == args.count, "not every rep was claimed"
     del report
     return decided, total, dict(rows)
 

@@ -168,7 +168,13 @@ def _record(
     """Store one outcome; returns the delay of a retry to schedule, if any."""
     if result.status is Outcome.DELIVERED:
         _set(send, "delivered", result.http_status, "")
-        sub.last_success_at = now
+        # A statement, not an attribute: another send in this batch may have found it gone.
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id == sub.id)
+            .values(last_success_at=now),
+            execution_options={"synchronize_session": False},
+        )
         return None
     if result.status is Outcome.GONE:
         _set(send, "gone", result.http_status, result.message)
