@@ -79,7 +79,9 @@ def _week_ends(period: Period, until: date) -> list[date]:
     return ends
 
 
-def _rows(conds: list, rules: list, period: Period, until: date, week_ends: list[date]):
+def _rows(
+    conds: list, rules: list, period: Period, until: date, week_ends: list[date], names=False
+):
     """Subquery: one row per live account in scope and rule of its tier, with done counts."""
     rule_rows = [
         select(
@@ -103,7 +105,7 @@ def _rows(conds: list, rules: list, period: Period, until: date, week_ends: list
     return (
         select(
             Account.id.label("account_id"),
-            Account.name.label("account_name"),
+            *([Account.name.label("account_name")] if names else []),
             Account.owner_id.label("rep_id"),
             Account.tier.label("tier"),
             Account.territory_id.label("territory_id"),
@@ -272,7 +274,7 @@ def overdue_accounts(
     period, until, day, _, rules, conds = _setup(actor, period_label, territory_id, rep_id, as_of)
     if not rules:
         return []
-    rows = _rows(conds, rules, period, until, [])
+    rows = _rows(conds, rules, period, until, [], names=True)
     stmt = select(rows).where(_overdue(rows, day, period.days))
     if tier is not None:
         stmt = stmt.where(rows.c.tier == tier)
