@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from backend.extensions import db
@@ -43,7 +43,7 @@ def install(app: Flask) -> None:
     event.listen(target, "before_commit", _before_commit)
     event.listen(target, "after_transaction_create", _after_transaction_create)
     event.listen(target, "after_soft_rollback", _after_soft_rollback)
-    event.listen(target, "after_commit", _forget)
+    event.listen(target, "after_transaction_end", _after_transaction_end)
 
 
 def _pending(session: Session) -> list[tuple[str, str, dict[str, Any]]]:
@@ -68,22 +68,26 @@ def _after_transaction_create(session: Session, transaction: Any) -> None:
 
 
 def _after_soft_rollback(session: Session, previous: Any) -> None:
-    marks = session.info.get(_MARKS, {})
     if previous.nested:
-        mark = marks.pop(id(previous), None)
+        mark = session.info.get(_MARKS, {}).pop(id(previous), None)
         if mark is not None:
             del _pending(session)[mark:]
-    elif previous.parent is None:
-        _forget(session)
 
 
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_MARKS, None)
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    # Savepoint commits and rollbacks fire the commit/rollback events too: only the end of
+    # the outermost transaction (committed or not) forgets what was recorded.
+    if transaction.nested:
+        session.info.get(_MARKS, {}).pop(id(transaction), None)
+    elif transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
 
 
 def _before_commit(session: Session) -> None:
-    write_pending(session)
+    # Releasing a savepoint fires before_commit too; only the real COMMIT may draw numbers.
+    if not session.in_nested_transaction():
+        write_pending(session)
 
 
 def lock(session: Session) -> None:
@@ -104,7 +108,7 @@ def write_pending(session: Session) -> int:
         return 0
     lock(session)
     now = utcnow()
-    session.execute(insert(SyncChange), [{**r, "created_at": now} for r in rows])
+    session.execute(SyncChange.__table__.insert(), [{**r, "created_at": now} for r in rows])
     return len(rows)
 
 
@@ -119,23 +123,47 @@ def _row(entity: str, entity_id: Any, op: str, rep_id: Any = None, territory_id:
 
 
 def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) -> list[dict]:
-    """Change rows for the recorded entities: one per audience, plus leaves and due markers."""
+    """Change rows for the recorded entities: one per audience, plus leaves and due markers.
+
+    The rows these refer to are loaded in bulk (the identity map only holds them weakly, so a
+    batch of a thousand touches would otherwise cost a thousand selects here).
+    """
     details: dict[tuple[str, str], dict[str, Any]] = {}
     for entity, entity_id, extra in pending:
         details.setdefault((entity, entity_id), {}).update(extra)
+    touches = {i: d for (e, i), d in details.items() if e == "touch"}
+    unknown = [i for i, d in touches.items() if "rep_id" not in d or "account_id" not in d]
+    if unknown:
+        found = session.execute(
+            select(Touch.id, Touch.account_id, Touch.rep_id).where(Touch.id.in_(unknown))
+        )
+        for touch_id, account_id, rep_id in found:
+            touches[touch_id] = {"account_id": account_id, "rep_id": rep_id}
+    edited = {int(i) for e, i in details if e == "account"}
+    wanted = edited | {d["account_id"] for d in touches.values() if "account_id" in d}
+    accounts = (
+        {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    route_ids = [int(i) for e, i in details if e == "route"]
+    route_reps: dict[int, int] = {}
+    if route_ids:
+        found = session.execute(
+            select(RoutePlan.id, RoutePlan.rep_id).where(RoutePlan.id.in_(route_ids))
+        )
+        route_reps = {route_id: rep_id for route_id, rep_id in found}
+    before = _last_audience(session, sorted(edited))
     rows: list[dict] = []
     due_reps: set[int] = set()
-    account_ids = [int(i) for e, i in details if e == "account"]
-    before = _last_audience(session, account_ids)
     for (entity, entity_id), extra in details.items():
-        if entity == "account":
-            rows += _account_rows(session, int(entity_id), extra, before, due_reps)
-        elif entity == "touch":
-            rows += _touch_rows(session, entity_id, due_reps)
-        elif entity == "route":
-            route = session.get(RoutePlan, int(entity_id))
-            if route is not None:
-                rows.append(_row("route", entity_id, "put", rep_id=route.rep_id))
+        if entity == "account" and int(entity_id) in accounts:
+            rows += _account_rows(session, accounts[int(entity_id)], extra, before, due_reps)
+        elif entity == "touch" and "rep_id" in touches.get(entity_id, {}):
+            touch = touches[entity_id]
+            rows += _touch_rows(entity_id, touch, accounts.get(touch["account_id"]), due_reps)
+        elif entity == "route" and int(entity_id) in route_reps:
+            rows.append(_row("route", entity_id, "put", rep_id=route_reps[int(entity_id)]))
         elif entity == "plan":
             rows.append(_row("plan", entity_id, "put"))  # everyone: the plan is global
     rows += [_row("due", rep, "put", rep_id=rep) for rep in sorted(due_reps)]
@@ -166,14 +194,12 @@ def _last_audience(session: Session, account_ids: list[int]) -> dict[int, tuple[
 
 def _account_rows(
     session: Session,
-    account_id: int,
+    account: Account,
     extra: dict[str, Any],
     before: dict[int, tuple[Any, Any]],
     due_reps: set[int],
 ) -> list[dict]:
-    account = session.get(Account, account_id)
-    if account is None:
-        return []
+    account_id = account.id
     old_rep, old_territory = before.get(account_id, (None, None))
     if account_id not in before:
         # First change row for this account: the service's word on the previous owner.
@@ -211,15 +237,14 @@ def _close_ownership(session: Session, account: Account, old_rep: int) -> None:
     session.flush()
 
 
-def _touch_rows(session: Session, touch_id: str, due_reps: set[int]) -> list[dict]:
-    touch = session.get(Touch, touch_id)
-    if touch is None:
-        return []
-    account = session.get(Account, touch.account_id)
+def _touch_rows(
+    touch_id: str, touch: dict[str, Any], account: Account | None, due_reps: set[int]
+) -> list[dict]:
+    rep_id = touch["rep_id"]
     territory = account.territory_id if account is not None else None
-    rows = [_row("touch", touch_id, "put", touch.rep_id, territory)]
+    rows = [_row("touch", touch_id, "put", rep_id, territory)]
     owner = account.owner_id if account is not None else None
-    if owner is not None and owner != touch.rep_id:
+    if owner is not None and owner != rep_id:
         rows.append(_row("touch", touch_id, "put", rep_id=owner))
     if owner is not None:
         due_reps.add(owner)
