@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
 
 import swagger_ui_bundle
@@ -11,10 +13,12 @@ web = Blueprint("web", __name__)
 
 # No inline scripts, no third-party hosts except the configured map tiles.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob: {tiles}; connect-src 'self' {tiles}; worker-src 'self'; "
-    "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
 )
+TILE_META = re.compile(r'(<meta name="fieldrep-tile-url" content=")[^"]*(")')
 
 
 def dist_dir() -> Path:
@@ -87,6 +91,8 @@ def app_shell(path: str):
         response = send_from_directory(root, path, max_age=0)
         response.headers["Cache-Control"] = "no-cache"
         return response
-    response = send_from_directory(root, "index.html", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    # The tile server is a deployment setting: put the configured one into the page.
+    page = (root / "index.html").read_text(encoding="utf-8")
+    tiles = escape(current_app.config["TILE_URL"], quote=True)
+    page = TILE_META.sub(lambda m: f"{m[1]}{tiles}{m[2]}", page, count=1)
+    return page, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}

@@ -130,6 +130,13 @@ class RouteOrder(MethodView):
         return route
 
 
+def _monday(text: str) -> date:
+    start = _day(text)
+    if start.weekday() != 0:
+        raise Invalid("Not a Monday.", {"monday": ["Give the Monday of the week."]})
+    return start
+
+
 @blp.route("/week/<string:monday>")
 class RouteWeek(MethodView):
     """A rep's week."""
@@ -139,11 +146,22 @@ class RouteWeek(MethodView):
     @blp.arguments(RouteQuerySchema, location="query")
     @blp.response(200, WeekSchema)
     def get(self, query, monday):
-        """The week plan: due visits spread over the working days, cadence spacing kept."""
+        """The stored routes of the week's working days (plan them with POST .../plan)."""
         rep = resolve_rep(user(), query.get("rep"))
-        start = _day(monday)
-        if start.weekday() != 0:
-            raise Invalid("Not a Monday.", {"monday": ["Give the Monday of the week."]})
-        week = week_planning.plan_week(rep, start)
+        return week_planning.stored_week(rep, _monday(monday))
+
+
+@blp.route("/week/<string:monday>/plan")
+class RouteWeekPlan(MethodView):
+    """Plan a rep's week."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.response(200, WeekSchema)
+    def post(self, query, monday):
+        """Spread due visits over the days not started yet, keeping cadence spacing."""
+        rep = resolve_rep(user(), query.get("rep"))
+        week = week_planning.plan_week(rep, _monday(monday))
         db.session.commit()
         return week

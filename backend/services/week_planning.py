@@ -52,6 +52,13 @@ def plan_week(rep: User, monday: date) -> dict:
     }
 
 
+def stored_week(rep: User, monday: date) -> dict:
+    """The week's stored day routes, without planning anything."""
+    days = [monday + timedelta(days=i) for i in range(WORKING_DAYS)]
+    routes = [r for r in (planning.get_day(rep, d) for d in days) if r is not None]
+    return {"monday": monday, "rep_id": rep.id, "days": routes, "unplanned": []}
+
+
 def _visits_owed(rep: User, day: date) -> dict[str, int]:
     """Visits each account still needs this period, at most two in one week."""
     from backend.services import cadence

@@ -149,9 +149,12 @@ def test_week_spreads_visits_with_spacing(login, rep_with_accounts):
     _, rep, _ = rep_with_accounts
     client = login(rep)
     monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
-    response = client.get(f"/api/routes/week/{monday.isoformat()}")
+    assert client.get(f"/api/routes/week/{monday.isoformat()}").get_json()["days"] == []
+    response = client.post(f"/api/routes/week/{monday.isoformat()}/plan")
     assert response.status_code == 200, response.get_json()
     week = response.get_json()
+    stored = client.get(f"/api/routes/week/{monday.isoformat()}").get_json()
+    assert [d["version"] for d in stored["days"]] == [d["version"] for d in week["days"]]
     assert [d["date"] for d in week["days"]] == [
         (monday + timedelta(days=i)).isoformat() for i in range(5)
     ]
@@ -164,7 +167,7 @@ def test_week_spreads_visits_with_spacing(login, rep_with_accounts):
         assert len(days) <= 2 and all(
             (b - a).days >= 2 for a, b in zip(days, days[1:], strict=False)
         )
-    assert client.get("/api/routes/week/2026-11-24").status_code == 422  # not a Monday
+    assert client.post("/api/routes/week/2026-11-24/plan").status_code == 422  # not a Monday
 
 
 def test_scope_and_bad_input(login, make_user, rep_with_accounts):

@@ -1,12 +1,12 @@
 // Fetches what the rep needs offline that the pull feed may not carry in full: today's route and
 // the due list (the day rolling over changes no server row, so pull alone would not refresh it).
-// The week is NOT fetched here: GET /api/routes/week/<monday> re-plans the open days on the
-// server, so it only runs when the rep asks for it (Week screen); pull delivers stored routes. Called after a successful sync on start/online/login; any
-// failure here is harmless (the next trigger tries again).
+// The week's stored routes come too (GET /api/routes/week/<monday> only reads; planning the
+// week is a POST the rep asks for on the Week screen). Called after a successful sync on
+// start/online/login; any failure here is harmless (the next trigger tries again).
 import { db, getMeta, setMeta } from './db.js';
 import { api } from './api.js';
 import { storeServerRows } from './sync-core.js';
-import { todayIn } from './dates.js';
+import { mondayOf, todayIn } from './dates.js';
 
 export async function prefetch() {
   const user = await getMeta('user');
@@ -16,6 +16,11 @@ export async function prefetch() {
     const route = await api('GET', `/api/routes/${today}`);
     if (route?.id) await storeServerRows('route', [route]);
   } catch { /* no route planned yet, or offline */ }
+  try {
+    const week = await api('GET', `/api/routes/week/${mondayOf(today)}`);
+    const days = (week?.days || []).filter((d) => d?.id);
+    if (days.length) await storeServerRows('route', days);
+  } catch { /* offline, or an old server */ }
   try {
     const due = await api('GET', `/api/cadence/due?date=${today}`);
     if (Array.isArray(due)) {

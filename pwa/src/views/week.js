@@ -21,12 +21,12 @@ export function Week({ user }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
 
-  // Planning the week re-solves the days not started yet on the server: only on request.
+  // Planning re-solves the days not started yet on the server: only on request.
   async function planWeek() {
     setBusy(true);
     setMessage('');
     try {
-      const week = await api('GET', `/api/routes/week/${monday}`);
+      const week = await api('POST', `/api/routes/week/${monday}/plan`);
       const days = (week?.days || []).filter((d) => d?.id);
       await storeServerRows('route', days);
       const left = week?.unplanned?.length || 0;
