@@ -28,14 +28,14 @@ class Plan(MethodView):
     @blp.arguments(PlanQuerySchema, location="query")
     @blp.response(200, PlanSchema)
     def get(self, query):
-        """The plan version in force on ``date`` (default today) and the list of versions."""
+        """The plan version in force on the date (default today) and the list of versions."""
         return cadence.plan_view(query.get("date") or cadence.today_in(user()))
 
     @roles("admin")
     @blp.arguments(PlanInSchema)
     @blp.response(200, PlanSchema)
     def put(self, data):
-        """Add a plan version effective from ``effective_from`` (admins; never rewrites the past)."""
+        """Add a plan version from effective_from on (admins); the past is never rewritten."""
         version = cadence.save_plan(user(), data, cadence.today_in(user()))
         db.session.commit()
         return cadence.plan_view(version.effective_from)
@@ -49,7 +49,7 @@ class Due(MethodView):
     @blp.arguments(DueQuerySchema, location="query")
     @blp.response(200, DueItemSchema(many=True))
     def get(self, query):
-        """A rep's due, overdue and upcoming touches on ``date`` (rep's zone), most urgent first."""
+        """A rep's due, overdue and upcoming touches on the date (rep's zone), most urgent first."""
         rep = resolve_rep(user(), query.get("rep"))
         as_of = query.get("date") or cadence.today_in(rep)
         return cadence.due_for_rep(rep, as_of, query.get("status"))
@@ -63,7 +63,7 @@ class Retier(MethodView):
     @blp.arguments(RetierInSchema)
     @blp.response(200, RetierReportSchema)
     def post(self, data):
-        """Set tiers from revenue thresholds (admins); ``dry_run`` (the default) only reports."""
+        """Set tiers from revenue thresholds (admins); dry_run (the default) only reports."""
         thresholds = data["thresholds"] and [
             (t["tier"], t["min_revenue"]) for t in data["thresholds"]
         ]
