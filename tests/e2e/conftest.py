@@ -75,6 +75,17 @@ def planned(app, seeded, live_server):
 
 
 @pytest.fixture
+def realistic_planned(app, db, live_server):
+    """A rep with a real working day, lunch closures and history, and today's route planned."""
+    require_endpoints(app, "/api/routes/<date>/plan", "/api/routes/<date>")
+    seed_ = harness.seed(app, realistic=True)
+    route = harness.plan_today(live_server.url, seed_)
+    if not route.get("stops"):
+        pytest.fail(f"the planner returned no stops for the seeded rep: {route}")
+    return seed_, route
+
+
+@pytest.fixture
 def new_context(browser, live_server):
     """Factory for isolated browser profiles ("devices") at phone size; closed after the test."""
     contexts = []

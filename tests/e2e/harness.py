@@ -30,8 +30,24 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery"
 TIME_ZONE = "Europe/Berlin"
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Open around the clock so the planner has a feasible day whatever time the suite runs.
-ALL_DAY = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+ALL_DAY = {d: [["00:00", "23:59"]] for d in WEEK}
+# What a real shop looks like (every day, so screenshots work on weekends too).
+LUNCH_CLOSED = {d: [["08:00", "12:30"], ["14:00", "18:00"]] for d in WEEK}
+# (account number, touch type, days ago) of this month's history for realistic screens.
+HISTORY = [
+    (1, "visit", 9),
+    (1, "visit", 2),
+    (1, "call", 5),
+    (2, "visit", 6),
+    (2, "call", 3),
+    (2, "email", 8),
+    (2, "email", 1),
+    (3, "email", 4),
+    (4, "visit", 7),
+    (5, "call", 2),
+]
 
 
 def ensure_pwa_built() -> Path:
@@ -62,8 +78,12 @@ class Seed:
     account_ids: list[int] = field(default_factory=list)
 
 
-def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
-    """A manager, a territory, a rep with accounts around Munich; committed."""
+def seed(app, tag: str = "e2e", accounts: int = 6, realistic: bool = False) -> Seed:
+    """A manager, a territory, a rep with accounts around Munich; committed.
+
+    ``realistic``: an 08:00-17:30 working day, lunch closures and this month's touch history
+    (for screenshots); otherwise open around the clock so any test time has a feasible day.
+    """
     from backend.extensions import db
     from backend.models import Account
     from backend.services import users
@@ -85,8 +105,8 @@ def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
             time_zone=TIME_ZONE,
             home_lat=48.137,
             home_lon=11.575,
-            work_start_min=0,
-            work_end_min=23 * 60 + 59,
+            work_start_min=8 * 60 if realistic else 0,
+            work_end_min=17 * 60 + 30 if realistic else 23 * 60 + 59,
             territory_ids=[territory.id],
         )
         ids = []
@@ -97,7 +117,7 @@ def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
                 lat=48.137 + 0.004 * n,
                 lon=11.575 + 0.003 * n,
                 tier="A" if n <= 3 else "B",
-                opening_hours=ALL_DAY,
+                opening_hours=LUNCH_CLOSED if realistic else ALL_DAY,
                 contacts=[],
                 owner_id=rep.id,
                 territory_id=territory.id,
@@ -105,8 +125,40 @@ def seed(app, tag: str = "e2e", accounts: int = 6) -> Seed:
             db.session.add(account)
             db.session.flush()
             ids.append(account.id)
+        if realistic:
+            _history(db, rep.id, ids)
         db.session.commit()
         return Seed(rep.email, manager.email, rep.id, manager.id, ids)
+
+
+def _history(db, rep_id: int, ids: list[int]) -> None:
+    """This month's touches (never before the 1st, never in the future)."""
+    import uuid
+    from datetime import UTC, time, timedelta
+
+    from backend.models import Touch
+
+    tz = ZoneInfo(TIME_ZONE)
+    today = datetime.now(tz).date()
+    for number, kind, days_ago in HISTORY:
+        day = max(today.replace(day=1), today - timedelta(days=days_ago))
+        at = min(
+            datetime.combine(day, time(10), tzinfo=tz), datetime.now(tz) - timedelta(minutes=5)
+        )
+        db.session.add(
+            Touch(
+                id=str(uuid.uuid4()),
+                account_id=ids[number - 1],
+                rep_id=rep_id,
+                type=kind,
+                occurred_at=at.astimezone(UTC),
+                local_date=at.date(),
+                outcome="positive",
+                notes="",
+                next_step="",
+                created_by_id=rep_id,
+            )
+        )
 
 
 def plan_today(base_url: str, seed_: Seed) -> dict:

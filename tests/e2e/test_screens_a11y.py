@@ -35,9 +35,9 @@ def _shoot(page, name: str) -> list[dict]:
     return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
-def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, planned, new_context):
+def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, realistic_planned, new_context):
     require_endpoints(app, "/api/sync/pull")  # the account screen reads what the pull delivered
-    seed, route = planned
+    seed, route = realistic_planned
     account_id = sorted(route["stops"], key=lambda s: s["seq"])[0]["account_id"]
     page = new_context().new_page()
     page.goto("/")
@@ -57,9 +57,11 @@ def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, planned, new
     assert {k: v for k, v in problems.items() if v} == {}
 
 
-def test_manager_compliance_at_360x740_has_no_serious_axe_violations(app, planned, new_context):
+def test_manager_compliance_at_360x740_has_no_serious_axe_violations(
+    app, realistic_planned, new_context
+):
     require_endpoints(app, "/api/reports/compliance")
-    seed, _ = planned
+    seed, _ = realistic_planned
     page = new_context().new_page()
     pages.login(page, seed.manager_email, landing="[data-testid=compliance-table]")
     page.wait_for_selector(".trend__svg, .trend-empty")
