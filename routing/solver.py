@@ -1,4 +1,15 @@
-"""`solve()`: a small portfolio of engines, repaired, polished and checked, with a greedy fallback."""
+"""`solve()`: a small portfolio of engines, each followed by our own ILS, checked, with a fallback.
+
+Timeline of one call with `workers=2` (T = time limit):
+- now: the greedy fallback and VROOM (~0.05 s); if one of them already serves every stop that
+  can be served at all, only travel can improve: tighten it and return early;
+- [0, ENGINE_SHARE * T]: PyVRP here and a second engine in the helper process (a milder-weight
+  PyVRP, or OR-Tools with its native break when the day has one);
+- then until T: in both processes the iterated local search of `routing.ils` from the best
+  sequence each has seen, with different seeds (the engines stop one stop short at times; the
+  ILS's shakes are what finds that stop);
+- last: the best candidate (value, then travel) that passes `check()` becomes the plan.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +18,21 @@ import multiprocessing
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from routing import engine
+from routing import engine, ils
 from routing.check import check
-from routing.local import better, greedy, polish, repair
+from routing.local import greedy, repair
 from routing.models import Plan, Problem, RoutingError
-from routing.schedule import build_plan
+from routing.schedule import build_plan, simulate, travel_of, value_of
 
 # A milder prize weight than the main member's near-lexicographic one: measured on OPTW it
 # finds some best-value sets the main member misses (and vice versa), so they complement.
 LOW_WEIGHT = 1000
-_POLISH_SHARE = 0.05
+# Share of the budget the engines get; the ILS has the rest (measured on the hard OPTW cases).
+ENGINE_SHARE = 0.7
+# Kept free before the deadline for the hand-back and the final build and check.
+_FINISH_S = 0.03
+# How long past the deadline we wait for the helper before going on without it.
+_GRACE_S = 0.05
 
 _pool: ProcessPoolExecutor | None = None
 
@@ -26,7 +42,7 @@ def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["routing.engine"])
+        ctx.set_forkserver_preload(["routing.engine", "routing.ils"])
         _pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
@@ -37,19 +53,39 @@ def warm_up() -> None:
     _executor().submit(len, ()).result()
 
 
-def _member(
-    kind: str, p: Problem, limit: float, seed: int, initial: list[int] | None
-) -> list[int] | None:
-    """Run one portfolio member; engine errors become 'no answer' so the fallback takes over."""
+def _engine(kind: str, p: Problem, limit: float, seed: int) -> list[int] | None:
+    """Run one engine; its errors become 'no answer' so the fallback takes over."""
     try:
         if kind == "vroom":
             return engine.solve_vroom(p)
         if kind == "ortools":
-            return engine.solve_ortools(p, limit, initial)
+            return engine.solve_ortools(p, limit)
         weight = LOW_WEIGHT if kind == "pyvrp-low" else None
-        return engine.solve_pyvrp(p, limit, seed, initial, weight)
+        return engine.solve_pyvrp(p, limit, seed, None, weight)
     except Exception:  # noqa: BLE001 - any engine failure must fall back, never crash a plan
         return None
+
+
+def _member(
+    kind: str, p: Problem, engine_until: float, until: float, seed: int, incumbent: list[int]
+) -> list[int]:
+    """One engine until `engine_until`, then the ILS until `until` from the better of its
+    (repaired) answer and `incumbent`. Deadlines are `time.monotonic()` values, a system-wide
+    clock, so the helper process keeps to the caller's deadline even if it starts late.
+    """
+    start = incumbent
+    limit = engine_until - time.monotonic()
+    if kind != "ils" and limit > 0.01:
+        found = _engine(kind, p, limit, seed)
+        fixed = repair(p, found) if found is not None else None
+        if fixed is not None and _key(p, fixed) > _key(p, incumbent):
+            start = fixed
+    return ils.improve(p, start, until, seed)
+
+
+def _upper_bound(p: Problem) -> int:
+    """Value of every stop that fits into the day on its own: no plan can collect more."""
+    return sum(s.value for i, s in enumerate(p.stops) if s.windows and simulate(p, [i]) is not None)
 
 
 def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: int = 0) -> Plan:
@@ -60,60 +96,92 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit_s
-    fallback = greedy(problem)
-    candidates: list[tuple[str, list[int]]] = [("greedy", fallback)]
-    if problem.n and any(s.windows for s in problem.stops):
-        # VROOM answers in ~0.1 s and often finds what the local searches miss: seed them.
-        quick = _member("vroom", problem, 0.0, seed, None)
-        if quick is not None:
-            fixed = repair(problem, quick)
-            if fixed is not None:
-                candidates.append(("vroom", fixed))
-                if better(problem, fixed, fallback):
-                    fallback = fixed
-        budget = max(0.05, (deadline - time.monotonic()) * (1 - _POLISH_SHARE) - 0.02)
-        second = "ortools" if problem.brk is not None else "pyvrp-low"
-        fut: Future | None = None
-        if workers > 1:
-            try:
-                fut = _executor().submit(_member, second, problem, budget, seed + 1, fallback)
-            except (OSError, RuntimeError):
-                fut = None
-        # The main member starts from scratch: seeding it with VROOM's answer narrows its search
-        # (VROOM's answer stays a candidate anyway).
-        main = _member("pyvrp", problem, budget, seed, None)
-        if main is not None:
-            candidates.append(("pyvrp", main))
-        if fut is not None:
-            try:
-                other = fut.result(timeout=max(1.0, budget + 5.0))
-            except Exception:  # noqa: BLE001 - a lost helper only costs its answer
-                other = None
-            if other is not None:
-                candidates.append((second, other))
-    best: tuple[str, list[int]] | None = None
+    until = deadline - _FINISH_S
+    candidates: list[tuple[str, list[int]]] = [("greedy", greedy(problem))]
     notes: list[str] = []
+    if problem.n and any(s.windows for s in problem.stops):
+        # VROOM answers in ~0.05 s and often finds what the local searches miss.
+        quick = _engine("vroom", problem, 0.0, seed)
+        fixed = repair(problem, quick) if quick is not None else None
+        if fixed is not None:
+            candidates.append(("vroom", fixed))
+        incumbent = _best(problem, candidates)[1]
+        if _key(problem, incumbent) >= (True, _upper_bound(problem), -(10**12)):
+            # Every stop that can be served is: only travel can improve, and it stops soon.
+            notes.append("every servable stop fits: travel tightened, solved early")
+            candidates.append(("tightened", ils.shorten(problem, incumbent, until)))
+        else:
+            candidates += _portfolio(
+                problem, incumbent, candidates[0][1], t0, until, workers, seed
+            )
+    return _finish(problem, candidates, notes)
+
+
+def _portfolio(
+    p: Problem,
+    incumbent: list[int],
+    greedy_seq: list[int],
+    t0: float,
+    until: float,
+    workers: int,
+    seed: int,
+) -> list[tuple[str, list[int]]]:
+    """Engines then ILS, here and (with workers > 1) in the helper process."""
+    engine_until = t0 + (until - t0) * ENGINE_SHARE
+    second = "ortools" if p.brk is not None else "pyvrp-low"
+    fut: Future | None = None
+    if workers > 1:
+        try:
+            fut = _executor().submit(_member, second, p, engine_until, until, seed + 1, incumbent)
+        except (OSError, RuntimeError):
+            fut = None
+    # With a helper, this process runs the ILS alone for the whole budget: measured on OPTW it
+    # is strong on its own and finds different routes than the engines.
+    mine = "ils" if fut is not None else "pyvrp"
+    start = greedy_seq if fut is not None else incumbent
+    out = [(f"{mine}+ils", _member(mine, p, engine_until, until, seed, start))]
+    if fut is not None:
+        try:
+            wait = max(0.0, until - time.monotonic()) + _GRACE_S
+            out.append((f"{second}+ils", fut.result(timeout=wait)))
+        except Exception:  # noqa: BLE001 - a late or lost helper only costs its answer
+            pass
+    return out
+
+
+def _key(p: Problem, seq: list[int]) -> tuple[bool, int, int]:
+    """Ranking of sequences: serves every required stop, then more value, then less travel."""
+    inside = set(seq)
+    serves = all(i in inside for i, s in enumerate(p.stops) if s.required)
+    return serves, value_of(p, seq), -travel_of(p, seq)
+
+
+def _best(p: Problem, candidates: list[tuple[str, list[int]]]) -> tuple[str, list[int]]:
+    """The best candidate by `_key` (the first one wins ties)."""
+    return max(candidates, key=lambda c: _key(p, c[1]))
+
+
+def _finish(problem: Problem, candidates: list[tuple[str, list[int]]], notes: list[str]) -> Plan:
+    """Repair and rank the candidates; the best one that passes `check()` becomes the plan."""
+    ranked: list[tuple[str, list[int]]] = []
     for name, seq in candidates:
         fixed = repair(problem, seq)
         if fixed is None:
             notes.append(f"{name}: no feasible repair")
             continue
-        if name != "greedy":
-            fixed = polish(problem, fixed, max(deadline, time.monotonic() + 0.05))
-        plan = build_plan(problem, fixed, name)
-        notes.append(f"{name}: value {plan.value}, travel {plan.travel_seconds}")
+        notes.append(f"{name}: value {value_of(problem, fixed)}")
+        ranked.append((name, fixed))
+    while ranked:
+        name, seq = _best(problem, ranked)
+        plan = build_plan(problem, seq, name)
         errors = check(problem, plan)
-        if errors:
-            notes.append(f"{name}: rejected by the feasibility check: {errors[0]}")
-            continue
-        if best is None or better(problem, fixed, best[1]):
-            best = (name, fixed)
-    if best is None:
-        missing = [s.id for s in problem.stops if s.required]
-        raise RoutingError(
-            "no feasible plan found that serves every required stop"
-            + (f" ({', '.join(missing)})" if missing else "")
-        )
-    plan = build_plan(problem, best[1], best[0])
-    plan.notes = notes
-    return plan
+        if not errors:
+            plan.notes = notes
+            return plan
+        notes.append(f"{name}: rejected by the feasibility check: {errors[0]}")
+        ranked = [c for c in ranked if c[0] != name]
+    missing = [s.id for s in problem.stops if s.required]
+    raise RoutingError(
+        "no feasible plan found that serves every required stop"
+        + (f" ({', '.join(missing)})" if missing else "")
+    )
