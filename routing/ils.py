@@ -194,7 +194,9 @@ class Day:
             rest = route[:k] + route[k + 1 :]
             delay = self.scan(rest, better)
             at = delay.argmin(axis=1)
-            for j in np.flatnonzero(delay[np.arange(len(better)), at] < _FAR):  # most valuable first
+            for j in np.flatnonzero(
+                delay[np.arange(len(better)), at] < _FAR
+            ):  # most valuable first
                 pos = int(at[j])
                 new = rest[:pos] + [better[j]] + rest[pos:]
                 if self.ok(new):

@@ -111,9 +111,7 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
             notes.append("every servable stop fits: travel tightened, solved early")
             candidates.append(("tightened", ils.shorten(problem, incumbent, until)))
         else:
-            candidates += _portfolio(
-                problem, incumbent, candidates[0][1], t0, until, workers, seed
-            )
+            candidates += _portfolio(problem, incumbent, candidates[0][1], t0, until, workers, seed)
     return _finish(problem, candidates, notes)
 
 

@@ -9,11 +9,12 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+import numpy as np
 
 from routing.models import Location, RoutingError
 
 Matrix = tuple[tuple[int, ...], ...]
+EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,31 @@ def _freeze(rows: Sequence[Sequence[float]]) -> Matrix:
 def geodesic_matrix(
     locations: Sequence[Location], speed_kmh: float = 40.0, circuity: float = 1.3
 ) -> TravelMatrix:
-    """Straight-line distance times `circuity` (road detour factor), driven at `speed_kmh`."""
+    """Straight-line distance times `circuity` (road detour factor), driven at `speed_kmh`.
+
+    The straight line is the great circle on a sphere of the mean earth radius (haversine,
+    vectorised): within 0.5 % of the ellipsoid's geodesic, far below what the circuity factor
+    guesses, and milliseconds instead of seconds for a hundred stops.
+    """
     if speed_kmh <= 0 or circuity < 1:
         raise RoutingError("speed_kmh must be > 0 and circuity >= 1")
-    n = len(locations)
-    dist = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = locations[i], locations[j]
-            d = geodesic((a.lat, a.lon), (b.lat, b.lon)).meters * circuity
-            dist[i][j] = dist[j][i] = d
-    metres_per_second = speed_kmh / 3.6
-    dur = [[d / metres_per_second for d in row] for row in dist]
-    return TravelMatrix(_freeze(dur), _freeze(dist))
+    if not locations:
+        return TravelMatrix((), ())
+    lat = np.radians([loc.lat for loc in locations])
+    lon = np.radians([loc.lon for loc in locations])
+    half = (
+        np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+        + np.cos(lat)[:, None]
+        * np.cos(lat)[None, :]
+        * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    )
+    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(half, 0.0, 1.0))) * circuity
+    dist = (dist + dist.T) / 2  # exactly symmetric whatever the rounding
+    return TravelMatrix(_freeze_array(dist / (speed_kmh / 3.6)), _freeze_array(dist))
+
+
+def _freeze_array(m: np.ndarray) -> Matrix:
+    return tuple(tuple(row) for row in np.rint(m).astype(np.int64).tolist())
 
 
 def explicit_matrix(

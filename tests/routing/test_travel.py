@@ -86,3 +86,16 @@ def test_osrm_down_is_a_routing_error() -> None:
     server.server_close()  # nothing listens there any more
     with pytest.raises(RoutingError, match="unreachable"):
         OsrmTable(f"http://127.0.0.1:{port}", timeout_s=2).matrix(MUNICH)
+
+
+def test_geodesic_matches_the_ellipsoid_within_half_a_percent() -> None:
+    from geopy.distance import geodesic
+
+    tm = geodesic_matrix(MUNICH, speed_kmh=40, circuity=1.3)
+    assert tm.distances is not None
+    for i, a in enumerate(MUNICH):
+        for j, b in enumerate(MUNICH):
+            exact = geodesic((a.lat, a.lon), (b.lat, b.lon)).meters * 1.3
+            assert tm.distances[i][j] == tm.distances[j][i]
+            assert abs(tm.distances[i][j] - exact) <= 0.005 * exact + 1
+    assert geodesic_matrix([]).durations == ()
