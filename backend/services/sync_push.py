@@ -270,10 +270,14 @@ def _route_reorder(b: _Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
     if route is None:
         return sync.rejected(m, Reason.NOT_FOUND)
     current = [s["account_id"] for s in route.stops]
-    action, reason = sync.decide_route_reorder(p, route.rep_id == b.actor.id, route.version, current)
+    action, reason = sync.decide_route_reorder(
+        p, route.rep_id == b.actor.id, route.version, current
+    )
     if action is sync.ReorderAction.REJECT:
         errors = {"args.order": ["Must list every stop of the route once."]}
-        return sync.rejected(m, reason or Reason.INVALID, errors if reason is Reason.INVALID else None)
+        return sync.rejected(
+            m, reason or Reason.INVALID, errors if reason is Reason.INVALID else None
+        )
     if action is sync.ReorderAction.CONFLICT:
         return sync.conflict(m, route_json(route), ["order"])
     if action is sync.ReorderAction.APPLY:
@@ -302,5 +306,7 @@ def _domain_answer(m: Mutation, err: DomainError) -> PushResult:
     if isinstance(err, Forbidden | Conflict):
         # Conflict here means the row moved under us between load and write (another request
         # committed first); the client's next pull shows the server row.
-        return sync.rejected(m, Reason.NOT_IN_SCOPE if isinstance(err, Forbidden) else Reason.INVALID)
+        return sync.rejected(
+            m, Reason.NOT_IN_SCOPE if isinstance(err, Forbidden) else Reason.INVALID
+        )
     raise err
