@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6ce6dfbec6c8
+Revision ID: f59333da7c6b
 Revises: 
-Create Date: 2026-11-23 01:40:00.475138
+Create Date: 2026-11-23 02:09:11.226170
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6ce6dfbec6c8'
+revision = 'f59333da7c6b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,6 +25,29 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('query', name=op.f('pk_geocode_cache'))
+    )
+    op.create_table('sync_changes',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('entity', sa.String(length=16), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=False),
+    sa.Column('op', sa.String(length=8), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=True),
+    sa.Column('territory_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_sync_changes')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('sync_changes', schema=None) as batch_op:
+        batch_op.create_index('ix_sync_changes_entity', ['entity', 'entity_id', 'seq'], unique=False)
+        batch_op.create_index('ix_sync_changes_everyone_seq', ['seq'], unique=False, postgresql_where=sa.text('rep_id IS NULL AND territory_id IS NULL'), sqlite_where=sa.text('rep_id IS NULL AND territory_id IS NULL'))
+        batch_op.create_index('ix_sync_changes_rep_seq', ['rep_id', 'seq'], unique=False)
+        batch_op.create_index('ix_sync_changes_territory_seq', ['territory_id', 'seq'], unique=False)
+
+    op.create_table('sync_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('epoch', sa.Integer(), nullable=False),
+    sa.Column('tombstone_horizon_seq', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_state'))
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -61,6 +84,53 @@ def upgrade():
     with op.batch_alter_table('cadence_plan_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cadence_plan_versions_effective_from'), ['effective_from'], unique=True)
 
+    op.create_table('push_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.String(length=2048), nullable=False),
+    sa.Column('p256dh', sa.String(length=128), nullable=False),
+    sa.Column('auth', sa.String(length=64), nullable=False),
+    sa.Column('user_agent', sa.String(length=300), nullable=False),
+    sa.Column('last_success_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_push_subscriptions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_push_subscriptions')),
+    sa.UniqueConstraint('endpoint', name=op.f('uq_push_subscriptions_endpoint'))
+    )
+    with op.batch_alter_table('push_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_push_subscriptions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('reminder_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('touch_type', sa.String(length=8), nullable=False),
+    sa.Column('local_day', sa.Date(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('url', sa.String(length=300), nullable=False),
+    sa.Column('urgency', sa.String(length=8), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reminder_log_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_log')),
+    sa.UniqueConstraint('user_id', 'kind', 'account_id', 'touch_type', 'local_day', name='uq_reminder_log_key')
+    )
+    op.create_table('reminder_preferences',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('is_digest_muted', sa.Boolean(), nullable=False),
+    sa.Column('is_overdue_alert_muted', sa.Boolean(), nullable=False),
+    sa.Column('digest_hour', sa.Integer(), nullable=False),
+    sa.Column('quiet_start_min', sa.Integer(), nullable=True),
+    sa.Column('quiet_end_min', sa.Integer(), nullable=True),
+    sa.Column('is_weekends_off', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reminder_preferences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_reminder_preferences'))
+    )
     op.create_table('route_plans',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rep_id', sa.Integer(), nullable=False),
@@ -89,6 +159,32 @@ def upgrade():
     with op.batch_alter_table('route_plans', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_route_plans_date'), ['date'], unique=False)
         batch_op.create_index(batch_op.f('ix_route_plans_rep_id'), ['rep_id'], unique=False)
+
+    op.create_table('sync_clients',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('last_mutation_id', sa.BigInteger(), nullable=False),
+    sa.Column('schema_version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_clients_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_clients')),
+    sa.UniqueConstraint('user_id', 'client_id', name='uq_sync_clients_user_client')
+    )
+    op.create_table('sync_mutations',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('mutation_id', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('outcome', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sync_mutations_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_mutations'))
+    )
+    with op.batch_alter_table('sync_mutations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sync_mutations_created_at'), ['created_at'], unique=False)
 
     op.create_table('territories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,6 +229,25 @@ def upgrade():
         batch_op.create_index('ix_accounts_territory_live', ['territory_id', 'deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounts_tier'), ['tier'], unique=False)
 
+    op.create_table('reminder_sends',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('log_id', sa.Integer(), nullable=False),
+    sa.Column('subscription_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('http_status', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.String(length=300), nullable=False),
+    sa.Column('retry_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['log_id'], ['reminder_log.id'], name=op.f('fk_reminder_sends_log_id_reminder_log'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subscription_id'], ['push_subscriptions.id'], name=op.f('fk_reminder_sends_subscription_id_push_subscriptions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_sends')),
+    sa.UniqueConstraint('log_id', 'subscription_id', name='uq_reminder_sends_log_sub')
+    )
+    with op.batch_alter_table('reminder_sends', schema=None) as batch_op:
+        batch_op.create_index('ix_reminder_sends_status_retry', ['status', 'retry_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminder_sends_subscription_id'), ['subscription_id'], unique=False)
+
     op.create_table('territory_members',
     sa.Column('territory_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -140,6 +255,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_territory_members_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('territory_id', 'user_id', name=op.f('pk_territory_members'))
     )
+    op.create_table('account_owner_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('from_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('to_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_owner_history_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_account_owner_history_rep_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account_owner_history'))
+    )
+    with op.batch_alter_table('account_owner_history', schema=None) as batch_op:
+        batch_op.create_index('ix_account_owner_history_rep_account', ['rep_id', 'account_id'], unique=False)
+
     op.create_table('appointments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rep_id', sa.Integer(), nullable=False),
@@ -200,7 +328,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_appointments_date'))
 
     op.drop_table('appointments')
+    with op.batch_alter_table('account_owner_history', schema=None) as batch_op:
+        batch_op.drop_index('ix_account_owner_history_rep_account')
+
+    op.drop_table('account_owner_history')
     op.drop_table('territory_members')
+    with op.batch_alter_table('reminder_sends', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminder_sends_subscription_id'))
+        batch_op.drop_index('ix_reminder_sends_status_retry')
+
+    op.drop_table('reminder_sends')
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accounts_tier'))
         batch_op.drop_index('ix_accounts_territory_live')
@@ -208,11 +345,22 @@ def downgrade():
 
     op.drop_table('accounts')
     op.drop_table('territories')
+    with op.batch_alter_table('sync_mutations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sync_mutations_created_at'))
+
+    op.drop_table('sync_mutations')
+    op.drop_table('sync_clients')
     with op.batch_alter_table('route_plans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_route_plans_rep_id'))
         batch_op.drop_index(batch_op.f('ix_route_plans_date'))
 
     op.drop_table('route_plans')
+    op.drop_table('reminder_preferences')
+    op.drop_table('reminder_log')
+    with op.batch_alter_table('push_subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_push_subscriptions_user_id'))
+
+    op.drop_table('push_subscriptions')
     with op.batch_alter_table('cadence_plan_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cadence_plan_versions_effective_from'))
 
@@ -221,5 +369,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_email'))
 
     op.drop_table('users')
+    op.drop_table('sync_state')
+    with op.batch_alter_table('sync_changes', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_changes_territory_seq')
+        batch_op.drop_index('ix_sync_changes_rep_seq')
+        batch_op.drop_index('ix_sync_changes_everyone_seq', postgresql_where=sa.text('rep_id IS NULL AND territory_id IS NULL'), sqlite_where=sa.text('rep_id IS NULL AND territory_id IS NULL'))
+        batch_op.drop_index('ix_sync_changes_entity')
+
+    op.drop_table('sync_changes')
     op.drop_table('geocode_cache')
     # ### end Alembic commands ###
