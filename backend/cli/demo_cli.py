@@ -15,8 +15,9 @@ from backend.services import demo
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Create the data, do not start the server.")
+@click.option("--reminders/--no-reminders", default=True, help="Run push reminders in-process.")
 @with_appcontext
-def demo_command(host: str, port: int, no_serve: bool) -> None:
+def demo_command(host: str, port: int, no_serve: bool, reminders: bool) -> None:
     """Create (or reuse) a demo instance with realistic data, then serve it."""
     upgrade()
     if demo.demo_exists():
@@ -33,17 +34,29 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     for email in demo.REP_NAMES:
         click.echo(f"  rep      {email.split()[0].lower()}@demo.fieldrep.app")
     if not no_serve:
-        click.echo(f"\nFieldRep runs on http://{host}:{port}  (Ctrl+C stops it)")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        _serve(host, port, reminders)
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--reminders/--no-reminders", default=True, help="Run push reminders in-process.")
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
+def serve_command(host: str, port: int, reminders: bool) -> None:
     """Serve the app with the development server (use gunicorn in production)."""
-    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    _serve(host, port, reminders)
+
+
+def _serve(host: str, port: int, reminders: bool) -> None:
+    """Run the development server; alone, it also runs the reminder schedule in-process."""
+    app = current_app._get_current_object()
+    if reminders and not app.config.get("REDIS_URL"):
+        from backend.jobs import install_scheduler
+
+        install_scheduler(app)
+        click.echo("Push reminders run in this process (every 5 minutes).")
+    click.echo(f"\nFieldRep runs on http://{host}:{port}  (Ctrl+C stops it)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
 COMMANDS = (demo_command, serve_command)
