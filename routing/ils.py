@@ -43,6 +43,8 @@ class Day:
         self.val = [0, *(s.value for s in p.stops), 0]
         self.req = [False, *(s.required for s in p.stops), False]
         self.cap = p.max_stops if p.max_stops is not None else p.n
+        # No route collects more than every stop that fits on its own (without the break).
+        self.bound = sum(self.val[x] for x in range(1, self.end) if self.departures([x]))
         self.cands = [
             i + 1 for i, s in enumerate(p.stops) if s.windows and (s.value > 0 or s.required)
         ]
@@ -296,7 +298,9 @@ def improve(p: Problem, seq: list[int], deadline: float, seed: int = 0) -> list[
     best_key = day.key(best)
     size, stall = 1, 0
     at = rng.randrange(max(1, len(cur)))
-    while time.monotonic() < deadline and cur:
+    # Once every stop that fits alone is in, only travel could still improve, and the local
+    # search has already tightened it: stop instead of shaking until the deadline.
+    while time.monotonic() < deadline and cur and best_key[0] < day.bound:
         cur = day.local_search(day.shake(cur, at, size), deadline, rng)
         key = day.key(cur)
         if key > best_key:

@@ -137,7 +137,8 @@ def _portfolio(
     # is strong on its own and finds different routes than the engines.
     mine = "ils" if fut is not None else "pyvrp"
     start = greedy_seq if fut is not None else incumbent
-    out = [(f"{mine}+ils", _member(mine, p, engine_until, until, seed, start))]
+    name = "ils" if mine == "ils" else f"{mine}+ils"
+    out = [(name, _member(mine, p, engine_until, until, seed, start))]
     if fut is not None:
         try:
             wait = max(0.0, until - time.monotonic()) + _GRACE_S
