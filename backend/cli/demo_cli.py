@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from backend.extensions import db
 from backend.services import demo
@@ -56,7 +57,8 @@ def _serve(host: str, port: int, reminders: bool) -> None:
         install_scheduler(app)
         click.echo("Push reminders run in this process (every 5 minutes).")
     click.echo(f"\nFieldRep runs on http://{host}:{port}  (Ctrl+C stops it)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Flask's app.run() refuses to start inside a `flask` CLI command; werkzeug's server does.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 COMMANDS = (demo_command, serve_command)
