@@ -29,6 +29,7 @@ def demo_command(host: str, port: int, no_serve: bool, reminders: bool) -> None:
             db.session.commit()
             bar.update(1)
         click.echo(f"Created {info['accounts']} accounts and {info['touches']} touches.")
+        _plan_today()
     click.echo(f"\nDemo logins (password: {demo.PASSWORD})")
     click.echo(f"  manager  {demo.MANAGER}")
     click.echo(f"  admin    {demo.ADMIN}")
@@ -46,6 +47,24 @@ def demo_command(host: str, port: int, no_serve: bool, reminders: bool) -> None:
 def serve_command(host: str, port: int, reminders: bool) -> None:
     """Serve the app with the development server (use gunicorn in production)."""
     _serve(host, port, reminders)
+
+
+def _plan_today() -> None:
+    """Plan today's route for every demo rep, so the app opens on a real day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from backend.models import User
+    from backend.services import planning
+
+    today = datetime.now(ZoneInfo(demo.TZ)).date()
+    reps = list(db.session.scalars(select(User).where(User.role == "rep").order_by(User.id)))
+    with click.progressbar(reps, label=f"Planning {today.isoformat()} for {len(reps)} reps") as bar:
+        for rep in bar:
+            planning.plan_day(rep, today, time_limit=0.5, workers=1)
+    db.session.commit()
 
 
 def _serve(host: str, port: int, reminders: bool) -> None:

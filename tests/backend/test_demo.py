@@ -2,7 +2,8 @@
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -42,6 +43,10 @@ def test_demo_data_counts_and_shapes(scratch_db_url):
     lunch_closed = [a for a in accounts if any(len(w) >= 2 for w in a["opening_hours"].values())]
     assert len(lunch_closed) > len(accounts) * 0.3
     assert all(abs(a["lat"] - 48.14) < 0.5 for a in accounts)
+
+    today = datetime.now(ZoneInfo(demo.TZ)).date().isoformat()
+    route = client.get(f"/api/routes/{today}?rep={reps[0]['id']}")
+    assert route.status_code == 200 and route.get_json()["stops"]  # the app opens on a real day
 
     with app.app_context():
         first, last, count = db.session.execute(
