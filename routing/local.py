@@ -1,4 +1,4 @@
-"""Deterministic greedy construction, repair and value-improving polish (no solver library).
+"""Deterministic greedy construction and repair (no solver library); the ILS is routing.ils.
 
 Insertion feasibility is first screened in O(1) with break-free latest start times (a break only
 adds time, so a move that fails without it fails with it), then confirmed by full simulation.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from routing.models import Problem
-from routing.schedule import next_start, simulate, travel_of
+from routing.schedule import next_start, simulate
 
 
 def _forward(p: Problem, seq: list[int]) -> list[int]:
@@ -117,38 +117,3 @@ def repair(p: Problem, seq: list[int]) -> list[int] | None:
         victim = min(pool, key=lambda i: (p.stops[i].value, -p.stops[i].service))
         seq.remove(victim)
     return seq
-
-
-def polish(p: Problem, seq: list[int], deadline: float) -> list[int]:
-    """Fill, then swap a planned stop for a more valuable unplanned one while time remains."""
-    seq = fill(p, seq, deadline)
-    improved = True
-    while improved and time.monotonic() < deadline:
-        improved = False
-        free = sorted(
-            (i for i, s in enumerate(p.stops) if i not in seq and s.windows and s.value > 0),
-            key=lambda i: -p.stops[i].value,
-        )
-        for r in sorted(seq, key=lambda i: p.stops[i].value):
-            if p.stops[r].required or time.monotonic() > deadline:
-                continue
-            rest = [i for i in seq if i != r]
-            for u in free:
-                if p.stops[u].value <= p.stops[r].value:
-                    break
-                for _, k in insertions(p, rest, u)[:3]:
-                    new = rest[:k] + [u] + rest[k:]
-                    if p.brk is None or simulate(p, new) is not None:
-                        seq, improved = fill(p, new, deadline), True
-                        break
-                if improved:
-                    break
-            if improved:
-                break
-    return seq
-
-
-def better(p: Problem, a: list[int], b: list[int]) -> bool:
-    """Whether sequence a beats b: more value, then less travel."""
-    va, vb = sum(p.stops[i].value for i in a), sum(p.stops[i].value for i in b)
-    return va > vb or (va == vb and travel_of(p, a) < travel_of(p, b))

@@ -53,15 +53,17 @@ def warm_up() -> None:
     _executor().submit(len, ()).result()
 
 
-def _engine(kind: str, p: Problem, limit: float, seed: int) -> list[int] | None:
+def _engine(
+    kind: str, p: Problem, limit: float, seed: int, initial: list[int] | None = None
+) -> list[int] | None:
     """Run one engine; its errors become 'no answer' so the fallback takes over."""
     try:
         if kind == "vroom":
             return engine.solve_vroom(p)
         if kind == "ortools":
-            return engine.solve_ortools(p, limit)
+            return engine.solve_ortools(p, limit, initial)
         weight = LOW_WEIGHT if kind == "pyvrp-low" else None
-        return engine.solve_pyvrp(p, limit, seed, None, weight)
+        return engine.solve_pyvrp(p, limit, seed, initial, weight)
     except Exception:  # noqa: BLE001 - any engine failure must fall back, never crash a plan
         return None
 
@@ -76,7 +78,9 @@ def _member(
     start = incumbent
     limit = engine_until - time.monotonic()
     if kind != "ils" and limit > 0.01:
-        found = _engine(kind, p, limit, seed)
+        # The main PyVRP member starts from scratch (seeding it narrows its search); the
+        # helper's engines start from the incumbent (OR-Tools' own first route is poor).
+        found = _engine(kind, p, limit, seed, None if kind == "pyvrp" else incumbent)
         fixed = repair(p, found) if found is not None else None
         if fixed is not None and _key(p, fixed) > _key(p, incumbent):
             start = fixed
