@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from optw import pyvrp_peer, vroom_peer  # noqa: E402
+from optw import load_average, pyvrp_peer, vroom_peer  # noqa: E402
 
 from routing.check import check  # noqa: E402
 from routing.models import Break, Location, Problem, Stop  # noqa: E402
@@ -34,7 +34,9 @@ def make_day(n: int, seed: int) -> Problem:
     """A rep's day around Munich with n candidate accounts."""
     rng = random.Random(seed * 1000 + n)
     home = Location(48.137, 11.575)
-    locs = [Location(home.lat + rng.gauss(0, 0.06), home.lon + rng.gauss(0, 0.09)) for _ in range(n)]
+    locs = [
+        Location(home.lat + rng.gauss(0, 0.06), home.lon + rng.gauss(0, 0.09)) for _ in range(n)
+    ]
     stops = []
     appts = rng.randint(0, 2)
     slots = rng.sample([10, 11, 14, 15], 2)
@@ -51,8 +53,16 @@ def make_day(n: int, seed: int) -> Problem:
             windows = ((t, t + 1800),)
         stops.append(Stop(f"a{i}", locs[i], service, rng.randint(10, 100), windows, required))
     tm = geodesic_matrix([home, *locs, home], speed_kmh=35, circuity=1.35)
-    return Problem(8 * H, 17 * H + 1800, home, home, tuple(stops), tm.durations, tm.distances,
-                   Break(11 * H + 1800, 13 * H + 1800, 1800))
+    return Problem(
+        8 * H,
+        17 * H + 1800,
+        home,
+        home,
+        tuple(stops),
+        tm.durations,
+        tm.distances,
+        Break(11 * H + 1800, 13 * H + 1800, 1800),
+    )
 
 
 def peer_value(p: Problem, seq: list[int]) -> int | None:
@@ -73,6 +83,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="25,40,80,120")
     args = ap.parse_args()
     warm_up()
+    print(f"load average at start: {load_average()}")
     rows = []
     print(f"{'day':10} | {'ours':>5} {'sec':>4} | {'vroom':>5} {'sec':>4} | {'pyvrp':>5}")
     for n in map(int, args.sizes.split(",")):
@@ -87,19 +98,25 @@ def main() -> None:
             t_vr = time.perf_counter() - t
             pv = peer_value(p, pyvrp_peer(p, args.time_limit))
             rows.append((n, plan.value, vr, pv, t_ours, t_vr))
-            print(f"n={n:<3} s={seed:<2} | {plan.value:5} {t_ours:4.1f} | "
-                  f"{vr if vr is not None else 'infeas':>5} {t_vr:4.2f} | "
-                  f"{pv if pv is not None else 'infeas':>5}", flush=True)
+            print(
+                f"n={n:<3} s={seed:<2} | {plan.value:5} {t_ours:4.1f} | "
+                f"{vr if vr is not None else 'infeas':>5} {t_vr:4.2f} | "
+                f"{pv if pv is not None else 'infeas':>5}",
+                flush=True,
+            )
+    print(f"load average at end: {load_average()}")
     for n in sorted({r[0] for r in rows}):
         sub = [r for r in rows if r[0] == n]
         ratio = [r[1] / r[c] for r in sub for c in (2,) if r[c]]
         ratio_p = [r[1] / r[3] for r in sub if r[3]]
-        print(f"n={n}: median ours/vroom {statistics.median(ratio) if ratio else float('nan'):.3f}"
-              f", ours/pyvrp {statistics.median(ratio_p) if ratio_p else float('nan'):.3f}; "
-              f"infeasible vroom {sum(r[2] is None for r in sub)}/{len(sub)}, "
-              f"pyvrp {sum(r[3] is None for r in sub)}/{len(sub)}; "
-              f"median time ours {statistics.median(r[4] for r in sub):.2f}s, "
-              f"vroom {statistics.median(r[5] for r in sub):.2f}s")
+        print(
+            f"n={n}: median ours/vroom {statistics.median(ratio) if ratio else float('nan'):.3f}"
+            f", ours/pyvrp {statistics.median(ratio_p) if ratio_p else float('nan'):.3f}; "
+            f"infeasible vroom {sum(r[2] is None for r in sub)}/{len(sub)}, "
+            f"pyvrp {sum(r[3] is None for r in sub)}/{len(sub)}; "
+            f"median time ours {statistics.median(r[4] for r in sub):.2f}s, "
+            f"vroom {statistics.median(r[5] for r in sub):.2f}s"
+        )
 
 
 if __name__ == "__main__":

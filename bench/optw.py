@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import time
 from pathlib import Path
@@ -108,13 +109,19 @@ def vroom_peer(p: Problem, with_break: bool = True) -> list[int]:
                     i + 1,
                     i + 1,
                     default_service=s.service,
-                    priority=100 if s.required
-                else (min(100, round(100 * s.value / top)) if top > 100 else s.value),
+                    priority=100
+                    if s.required
+                    else (min(100, round(100 * s.value / top)) if top > 100 else s.value),
                     time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows],
                 )
             )
     routes = inp.solve(exploration_level=5, nb_threads=1).routes
     return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]
+
+
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages (the figures are only as good as the machine)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def score(p: Problem, seq: list[int]) -> int | None:
@@ -140,6 +147,7 @@ def main() -> None:
         best = {r["instance"]: int(r["best_known_score"]) for r in csv.DictReader(fh)}
     names = args.instances.split(",") if args.instances else sorted(best)
     warm_up()
+    print(f"load average at start: {load_average()}")
     rows = []
     print(
         f"{'inst':6} {'best':>4} | {'ours':>4} {'gap%':>5} {'sec':>4} | "
@@ -171,6 +179,7 @@ def main() -> None:
         for r in rows
     ]
     worst = max(deficits)
+    print(f"load average at end: {load_average()}")
     print(
         f"worst deficit vs best peer: {worst[0]:.2f} % ({worst[1]}); "
         f"median solve time {statistics.median(r[5] for r in rows):.2f} s"
