@@ -1,12 +1,20 @@
-"""Push: apply a client's batch exactly once and in order, each mutation in its own savepoint.
+"""Push: apply a client's batch exactly once and in order, each mutation isolated from the others.
 
-The rules are the sync library's (plan_batch, decide_*, merge_fields); this module loads what they
-need once per batch, calls the domain services that do the writes, and turns domain errors into
-per-item answers. The one place savepoints are managed; the view commits once at the end.
+The rules are the sync library's (plan_batch, decide_*, merge_fields) and the domain services'
+(``touches.check_touch``); this module loads what they need once per batch, calls the services
+that do the writes, and turns domain errors into per-item answers. The view commits once.
+
+Isolation comes two ways (docs/sync-protocol.md, "Fast path"). A run of consecutive ``touch.log``
+mutations is decided in Python against the preloaded rows, then its accepted touches go in with
+one bulk INSERT: deciding writes nothing, so a rejected touch has nothing to roll back, and
+accepting one changes only what later touches of the run see about its UUID, which the decision
+loop tracks. Every other mutation, or a run whose bulk insert meets a concurrent writer, takes
+the general path: one savepoint per mutation.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 import sync
 from backend.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -24,10 +33,9 @@ from backend.models import Account, RoutePlan, Touch, User
 from backend.models.mixins import utcnow
 from backend.models.sync import AccountOwnerHistory, SyncClient, SyncMutation
 from backend.schemas.account import AccountSchema
-from backend.services import accounts, route_stops
+from backend.services import accounts, changes, route_stops, touches
 from backend.services.scope import managed_territory_ids
 from backend.services.sync_pull import account_in_scope, route_json
-from backend.services.touches import log_touch
 from sync import Mutation, PushResult, Reason
 
 _account_schema = AccountSchema()
@@ -72,18 +80,14 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
         log=_logged(actor.id, req.mutations),
     )
     batch = _load(actor, plan.to_apply)
-    outcomes = []
-    for m in plan.to_apply:
-        savepoint = db.session.begin_nested()
-        try:
-            result = _APPLY[m.name](batch, m, m.payload)
-            savepoint.commit()
-        except DomainError as err:
-            savepoint.rollback()
-            result = _domain_answer(m, err)
-        outcomes.append(result)
-        if pause_seconds:
-            time.sleep(pause_seconds)
+    outcomes: list[PushResult] = []
+    for is_touch, run in itertools.groupby(
+        plan.to_apply, key=lambda m: m.name == sync.MutationName.TOUCH_LOG
+    ):
+        if is_touch:
+            outcomes += _touch_run(batch, list(run), pause_seconds)
+        else:
+            outcomes += [_apply_one(batch, m, pause_seconds) for m in run]
     response = sync.build_push_response(plan, outcomes)
     client.last_mutation_id = plan.last_mutation_id
     client.schema_version = req.schema_version
@@ -110,6 +114,78 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
     return response
 
 
+def _apply_one(b: _Batch, m: Mutation, pause_seconds: float = 0.0) -> PushResult:
+    """The general path: one mutation in its own savepoint; a domain error is its answer."""
+    savepoint = db.session.begin_nested()
+    try:
+        result = _APPLY[m.name](b, m, m.payload)
+        savepoint.commit()
+    except DomainError as err:
+        savepoint.rollback()
+        result = _domain_answer(m, err)
+    if pause_seconds:
+        time.sleep(pause_seconds)
+    return result
+
+
+class _Contended(Exception):
+    """Another transaction inserted one of the run's touch UUIDs after we loaded them."""
+
+
+def _touch_run(b: _Batch, run: list[Mutation], pause_seconds: float) -> list[PushResult]:
+    """The fast path: decide a run of touch.log mutations in order, insert the accepted ones at once.
+
+    Equivalent to the general path (same ``check_touch`` on the same rows, in the same order),
+    which takes over if the bulk insert fails or loses a race for a UUID: the savepoint around
+    the insert is rolled back and each mutation is applied on its own, as before.
+    """
+    reps_before = dict(b.touch_reps)
+    now = datetime.now(UTC)
+    outcomes: list[PushResult] = []
+    rows: list[dict[str, Any]] = []
+    for m in run:
+        try:
+            values = _decide_touch(b, m.payload, now)
+        except DomainError as err:
+            outcomes.append(_domain_answer(m, err))
+        else:
+            outcomes.append(sync.applied(m))
+            if values is not None:
+                rows.append(values)
+        if pause_seconds:
+            time.sleep(pause_seconds)
+    if not rows:
+        return outcomes
+    try:
+        with db.session.begin_nested():
+            _insert_touches(b.actor, rows)
+    except (IntegrityError, _Contended):
+        b.touch_reps = reps_before
+        return [_apply_one(b, m) for m in run]
+    return outcomes
+
+
+def _insert_touches(actor: User, rows: list[dict[str, Any]]) -> None:
+    """One multi-row INSERT; a UUID that a concurrent request stored meanwhile is skipped and
+    raises _Contended (only the per-mutation path can tell a retry from a reused UUID then)."""
+    stmt = (
+        _insert_for()(Touch.__table__)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(Touch.__table__.c.id)
+    )
+    inserted = db.session.execute(stmt, rows).all()
+    if len(inserted) != len(rows):
+        raise _Contended
+    for r in rows:
+        changes.record("touch", r["id"], account_id=r["account_id"], rep_id=actor.id)
+
+
+def _insert_for() -> Callable[..., Any]:
+    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
+    dialect = db.session.get_bind().dialect.name
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
 def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClient:
     """The client's row, created if new, locked until commit so its pushes serialise.
 
@@ -117,10 +193,8 @@ def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClien
     (and makes the savepoints below nest inside a real transaction).
     """
     now = utcnow()
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(SyncClient)
+        _insert_for()(SyncClient)
         .values(
             user_id=user_id,
             client_id=client_id,
@@ -202,23 +276,29 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _touch_log(b: _Batch, m: Mutation, p: sync.TouchLog) -> PushResult:
-    account = b.account(p.account_id)
-    decision = sync.decide_touch_log(
-        b.actor.id,
-        b.touch_reps.get(p.id),
-        account is not None,
-        account is not None and b.in_scope(account),
-        account is not None and b.owned_at(account, p.occurred_at),
+def _decide_touch(b: _Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | None:
+    """The row to insert for a touch.log, or None when it is the rep's retry; DomainError if not.
+
+    Scope for sync is "owns the account now or owned it when the visit happened", and the age
+    limit is lifted: a phone may come back after weeks offline, and its visits are kept.
+    """
+    account = b.accounts.get(p.account_id)
+    in_scope = account is not None and (b.in_scope(account) or b.owned_at(account, p.occurred_at))
+    create = touches.check_touch(
+        b.actor,
+        p.occurred_at,
+        existing_rep_id=b.touch_reps.get(p.id),
+        account=account,
+        in_scope=in_scope,
+        allow_backfill=True,
+        now=now,
     )
-    if decision.action is sync.TouchAction.ALREADY_EXISTS:
-        return sync.applied(m)
-    if decision.action is sync.TouchAction.REJECT:
-        return sync.rejected(m, decision.reason or Reason.INVALID)
+    if not create:
+        return None
+    b.touch_reps[p.id] = b.actor.id
     checkin = p.checkin
     data = {
         "id": p.id,
-        "account_id": account.id,
         "type": p.type,
         "occurred_at": p.occurred_at,
         "outcome": p.outcome,
@@ -229,10 +309,14 @@ def _touch_log(b: _Batch, m: Mutation, p: sync.TouchLog) -> PushResult:
         if checkin is None
         else {"lat": checkin.lat, "lon": checkin.lon, "accuracy_m": checkin.accuracy_m},
     }
-    # Scope was decided above (owned now, or owned when it happened): the service only checks
-    # that the account still exists.
-    log_touch(b.actor, data, allow_reassigned=True)
-    b.touch_reps[p.id] = b.actor.id
+    return touches.touch_values(b.actor, account.id, data)
+
+
+def _touch_log(b: _Batch, m: Mutation, p: sync.TouchLog) -> PushResult:
+    # The general path for one touch (after a contended bulk insert): same decision, own insert.
+    values = _decide_touch(b, p, datetime.now(UTC))
+    if values is not None:
+        touches.insert_touch(b.actor, values)
     return sync.applied(m)
 
 

@@ -1,18 +1,22 @@
 """Touches: log one (idempotent by the client's UUID) and list them within scope.
 
-``log_touch`` is shared by ``POST /api/touches`` and the sync engine's ``touch.log`` mutation.
+``check_touch`` holds the rules for logging a touch; ``POST /api/touches`` applies them through
+``log_touch``, and sync push applies them to a whole batch against rows it preloaded, then
+inserts the accepted touches in bulk (``touch_values`` builds the rows for both).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
+import sync
 from backend.cadence.periods import local_date
-from backend.errors import Conflict, Invalid, NotFound
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.extensions import db
 from backend.models import Account, Touch, User
 from backend.services import changes
@@ -30,44 +34,98 @@ def log_touch(
     """Record a touch by ``actor``; ``(touch, created)``, with ``created`` False for a retry.
 
     ``data`` holds the Touch fields as ``TouchInSchema`` loads them (``id`` a UUID or string,
-    ``occurred_at`` aware, ``checkin`` a dict or None).
+    ``occurred_at`` aware, ``checkin`` a dict or None). The rules are ``check_touch``'s; the
+    account must be in the actor's scope now (NotFound otherwise), except that
+    ``allow_reassigned`` only needs it to exist and not be deleted.
+    """
+    touch_id = str(data["id"])
+    existing = db.session.get(Touch, touch_id)
+    account = None if existing is not None else _account_for(actor, data, allow_reassigned)
+    if not check_touch(
+        actor,
+        data["occurred_at"],
+        existing_rep_id=existing.rep_id if existing is not None else None,
+        account=account,
+        in_scope=True,  # _account_for applied the scope
+        allow_backfill=allow_backfill,
+        now=now,
+    ):
+        return existing, False
+    return insert_touch(actor, touch_values(actor, account.id, data))
 
-    * The touch is credited to ``actor`` (a manager who logs a call gets the credit), and its
-      ``local_date`` is ``occurred_at`` in the actor's time zone.
-    * Same ``id`` already logged by ``actor``: the stored touch is returned unchanged, even if
-      the retry carries different content (touches are append-only facts; the first write wins).
-      Same ``id`` by someone else: Conflict, revealing nothing about the other touch.
-    * The account must be in the actor's scope now (NotFound otherwise). ``allow_reassigned``
-      (sync) only needs it to exist and not be deleted: a touch made offline on an account that
-      was reassigned meanwhile is kept and credited to the rep who made it.
+
+def check_touch(
+    actor: User,
+    occurred_at: datetime,
+    *,
+    existing_rep_id: int | None,
+    account: Account | None,
+    in_scope: bool,
+    allow_backfill: bool | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """The rules for logging a touch, for ``POST /api/touches`` and sync push alike.
+
+    True: insert it. False: ``actor`` already logged this UUID (a retry; the first write wins,
+    even if the retry carries other content, because touches are append-only facts).
+
+    * The UUID is another rep's touch: Conflict, revealing nothing about that touch.
+    * ``account`` None or deleted: NotFound; it exists but ``in_scope`` is False: Forbidden
+      (the caller decides what scope means: owned now for REST, owned now or when it happened
+      for sync, where a visit logged offline before a reassignment is kept).
     * ``occurred_at`` may be at most ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` ahead of ``now`` and at
       most ``TOUCH_MAX_AGE_DAYS`` old; ``allow_backfill`` (default: managers and admins) lifts
       the age limit only.
     """
-    touch_id = str(data["id"])
-    existing = db.session.get(Touch, touch_id)
-    if existing is not None:
-        return _retry(actor, existing)
-    account = _account_for(actor, data["account_id"], allow_reassigned)
-    occurred_at: datetime = data["occurred_at"]
-    _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
-    checkin = data.get("checkin") or {}
-    touch = Touch(
-        id=touch_id,
-        account_id=account.id,
-        rep_id=actor.id,
-        type=data["type"],
-        occurred_at=occurred_at.astimezone(UTC),
-        local_date=local_date(occurred_at, actor.time_zone),
-        outcome=data.get("outcome"),
-        notes=data.get("notes") or "",
-        next_step=data.get("next_step") or "",
-        duration_minutes=data.get("duration_minutes"),
-        checkin_lat=checkin.get("lat"),
-        checkin_lon=checkin.get("lon"),
-        checkin_accuracy_m=checkin.get("accuracy_m"),
-        created_by_id=actor.id,
+    decision = sync.decide_touch_log(
+        actor.id,
+        existing_rep_id,
+        account is not None and account.deleted_at is None,
+        in_scope,
+        False,  # the caller folds "owned when it happened" into in_scope
     )
+    if decision.action is sync.TouchAction.ALREADY_EXISTS:
+        return False
+    if decision.reason is sync.Reason.ID_REUSED:
+        raise Conflict(
+            "This touch id is already in use.", {"id": ["Already used; pick a new UUID."]}
+        )
+    if decision.reason is sync.Reason.NOT_FOUND:
+        raise NotFound("Account not found.")
+    if decision.reason is not None:
+        raise Forbidden("The account is not in your scope.")
+    _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
+    return True
+
+
+def touch_values(actor: User, account_id: int, data: dict) -> dict[str, Any]:
+    """The ``touches`` row for ``data`` (as ``log_touch`` takes it), credited to ``actor``.
+
+    ``local_date`` is ``occurred_at`` in the actor's time zone: the period key for cadence.
+    """
+    occurred_at: datetime = data["occurred_at"]
+    checkin = data.get("checkin") or {}
+    return {
+        "id": str(data["id"]),
+        "account_id": account_id,
+        "rep_id": actor.id,
+        "type": data["type"],
+        "occurred_at": occurred_at.astimezone(UTC),
+        "local_date": local_date(occurred_at, actor.time_zone),
+        "outcome": data.get("outcome"),
+        "notes": data.get("notes") or "",
+        "next_step": data.get("next_step") or "",
+        "duration_minutes": data.get("duration_minutes"),
+        "checkin_lat": checkin.get("lat"),
+        "checkin_lon": checkin.get("lon"),
+        "checkin_accuracy_m": checkin.get("accuracy_m"),
+        "created_by_id": actor.id,
+    }
+
+
+def insert_touch(actor: User, values: dict[str, Any]) -> tuple[Touch, bool]:
+    """Insert one checked touch; a concurrent insert of the same UUID is answered like a retry."""
+    touch = Touch(**values)
     try:
         # A savepoint, so a concurrent retry that wins the insert race leaves our
         # transaction usable and we can answer with its row.
@@ -75,30 +133,23 @@ def log_touch(
             db.session.add(touch)
             db.session.flush()
     except IntegrityError:
-        existing = db.session.get(Touch, touch_id)
+        existing = db.session.get(Touch, touch.id)
         if existing is None:
             raise
-        return _retry(actor, existing)
-    changes.record("touch", touch.id, account_id=account.id, rep_id=actor.id)
+        # Conflict unless the winner is the actor's own retry.
+        check_touch(
+            actor, touch.occurred_at, existing_rep_id=existing.rep_id, account=None, in_scope=False
+        )
+        return existing, False
+    changes.record("touch", touch.id, account_id=touch.account_id, rep_id=actor.id)
     return touch, True
 
 
-def _retry(actor: User, existing: Touch) -> tuple[Touch, bool]:
-    if existing.rep_id != actor.id:
-        raise Conflict(
-            "This touch id is already in use.", {"id": ["Already used; pick a new UUID."]}
-        )
-    return existing, False
-
-
-def _account_for(actor: User, account_id: int, allow_reassigned: bool) -> Account:
-    stmt = select(Account).where(Account.id == account_id, Account.deleted_at.is_(None))
+def _account_for(actor: User, data: dict, allow_reassigned: bool) -> Account | None:
+    stmt = select(Account).where(Account.id == data["account_id"], Account.deleted_at.is_(None))
     if not allow_reassigned:
         stmt = stmt.where(account_scope(actor))
-    account = db.session.scalar(stmt)
-    if account is None:
-        raise NotFound(f"Account {account_id} not found.")
-    return account
+    return db.session.scalar(stmt)
 
 
 def _backfill(actor: User, allow_backfill: bool | None) -> bool:
