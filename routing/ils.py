@@ -196,9 +196,8 @@ class Day:
             rest = route[:k] + route[k + 1 :]
             delay = self.scan(rest, better)
             at = delay.argmin(axis=1)
-            for j in np.flatnonzero(
-                delay[np.arange(len(better)), at] < _FAR
-            ):  # most valuable first
+            fits = delay[np.arange(len(better)), at] < _FAR
+            for j in np.flatnonzero(fits):  # `better` runs most valuable first
                 pos = int(at[j])
                 new = rest[:pos] + [better[j]] + rest[pos:]
                 if self.ok(new):
