@@ -1,17 +1,28 @@
 """Cadence from the database: the plan's versions, a rep's due list, and re-tiering by revenue.
 
 The arithmetic lives in the pure ``backend.cadence`` package; this module only loads the rows it
-needs (one query for the accounts, one for the touches) and hands them over.
+needs (the plan, then one query for the accounts and their touch dates) and hands them over.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Integer,
+    String,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from backend.cadence.engine import AccountRef, DueItem, due_items
 from backend.cadence.periods import period_containing
@@ -112,46 +123,71 @@ def save_plan(actor: User, data: dict, today: date) -> CadencePlanVersion:
 # --- due list ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DueSnapshot:
+    """A rep's due list on a day, with what a complete sync snapshot also needs."""
+
+    items: list[DueItem]
+    account_ids: list[int]  # the rep's live accounts
+    touch_types: list[str]  # every touch type the plan names (count 0 included)
+
+
 def due_for_rep(rep: User, as_of: date, status: str | None = None) -> list[DueItem]:
     """Every touch the rep's live accounts still need in the periods containing ``as_of``."""
-    version = plan_store.plan_at(as_of)
-    rules = [r for r in rules_of(version) if r.count > 0]
-    rows = db.session.execute(
-        select(Account.id, Account.name, Account.tier, Account.kare)
-        .where(Account.owner_id == rep.id, Account.deleted_at.is_(None))
-        .order_by(Account.id)
-    ).all()
-    accounts = [AccountRef(r.id, r.name, r.tier, r.kare) for r in rows]
-    if not accounts or not rules:
-        return []
-    window_start = min(period_containing(r.period, as_of).first for r in rules)
-    touches = _touch_dates(rep, window_start, as_of)
-    items = due_items(accounts, rules, touches, as_of, weights_of(version))
+    items = due_snapshot(rep, as_of).items
     return [i for i in items if status is None or i.status == status]
 
 
-def _touch_dates(rep: User, window_start: date, as_of: date) -> dict[tuple[int, str], list[date]]:
-    """Local dates of touches on the rep's accounts in ``[window_start, as_of]``, plus the
-    latest one before the window per account and type (only the reason's "last visit" uses it).
+def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
+    """The due list and its frame in two queries: the plan in force, then one read of the rep's
+    live accounts joined to their touch dates (a pull runs this after every push of the rep's)."""
+    version = plan_store.plan_at(as_of)
+    all_rules = rules_of(version)
+    rules = [r for r in all_rules if r.count > 0]
+    types = sorted({r.touch_type for r in all_rules})
+    # Without rules the window is empty; the query still lists the accounts.
+    window_start = min((period_containing(r.period, as_of).first for r in rules), default=as_of)
+    accounts: list[AccountRef] = []
+    touches: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for row in db.session.execute(_accounts_and_touch_dates(rep, window_start, as_of)):
+        if row.type is None:
+            accounts.append(AccountRef(row.id, row.name, row.tier, row.kare))
+        elif rules:
+            # SQLite returns dates through a UNION as text.
+            day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
+            touches[(row.id, row.type)].extend([day] * row.n)
+    items = due_items(accounts, rules, touches, as_of, weights_of(version)) if rules else []
+    return DueSnapshot(items, [a.id for a in accounts], types)
 
-    One query; both halves use ``ix_touches_account_type_date``.
+
+def _accounts_and_touch_dates(rep: User, window_start: date, as_of: date) -> CompoundSelect:
+    """One read: the rep's live accounts (rows without a type), and their touches' local dates.
+
+    Touch rows come one per account, type and day in ``[window_start, as_of]`` with the count, so
+    they stay few however busy the rep is; plus the latest day before the window per account and
+    type (only the reason's "last visit" uses it). A UNION rather than a join: each branch is an
+    index scan (``ix_accounts_owner_live``, ``ix_touches_account_type_date``) whatever the
+    planner's statistics say.
     """
-    mine = select(Account.id).where(Account.owner_id == rep.id, Account.deleted_at.is_(None))
-    recent = select(Touch.account_id, Touch.type, Touch.local_date).where(
-        Touch.account_id.in_(mine), Touch.local_date.between(window_start, as_of)
+    live = (Account.owner_id == rep.id) & Account.deleted_at.is_(None)
+    mine = select(Account.id).where(live)
+    blank_account = (null().cast(String), null().cast(String), null().cast(String))
+    own = select(
+        Account.id, Account.name, Account.tier, Account.kare,
+        null().cast(String).label("type"), null().cast(Date).label("day"),
+        null().cast(Integer).label("n"),
+    ).where(live)  # fmt: skip
+    recent = (
+        select(Touch.account_id, *blank_account, Touch.type, Touch.local_date, func.count())
+        .where(Touch.account_id.in_(mine), Touch.local_date.between(window_start, as_of))
+        .group_by(Touch.account_id, Touch.type, Touch.local_date)
     )
     earlier = (
-        select(Touch.account_id, Touch.type, func.max(Touch.local_date))
+        select(Touch.account_id, *blank_account, Touch.type, func.max(Touch.local_date), literal(1))
         .where(Touch.account_id.in_(mine), Touch.local_date < window_start)
         .group_by(Touch.account_id, Touch.type)
     )
-    grouped: dict[tuple[int, str], list[date]] = defaultdict(list)
-    for account_id, touch_type, day in db.session.execute(union_all(recent, earlier)):
-        # SQLite returns the aggregate's date as text.
-        grouped[(account_id, touch_type)].append(
-            day if isinstance(day, date) else date.fromisoformat(day)
-        )
-    return grouped
+    return union_all(own, recent, earlier).order_by("id")
 
 
 # --- re-tiering -------------------------------------------------------------------------------

@@ -25,15 +25,14 @@ from backend.extensions import db
 from backend.models import Account, RoutePlan, Touch, User
 from backend.models.sync import SyncChange, SyncState
 from backend.schemas.account import AccountSchema
-from backend.schemas.cadence import DueItemSchema, PlanSchema
+from backend.schemas.cadence import PlanSchema
 from backend.schemas.touch import TouchSchema
-from backend.services import cadence, plan_store
+from backend.services import cadence
 from backend.services.scope import managed_territory_ids
 from sync import Change, Entity, Op
 
 _accounts = AccountSchema()
 _touches = TouchSchema()
-_due = DueItemSchema()
 _plan = PlanSchema()
 # Routes a rep's phone keeps: this week and the next seven days.
 ROUTE_DAYS_AHEAD = 7
@@ -191,19 +190,16 @@ def _plan_change(today: date) -> Change:
 
 def _due_changes(rep: User, today: date) -> list[Change]:
     """The rep's due list for ``today``, complete: a put per item, a delete for every other pair."""
-    items = cadence.due_for_rep(rep, today)
+    snapshot = cadence.due_snapshot(rep, today)
     out: list[Change] = []
     current = set()
-    for item in items:
+    for item in snapshot.items:
         key = f"{item.account_id}:{item.touch_type}"
         current.add(key)
-        out.append(Change(Entity.DUE, Op.PUT, key, {**_due.dump(item), "id": key}))
-    types = sorted({r.touch_type for r in cadence.rules_of(plan_store.plan_at(today))})
-    account_ids = db.session.scalars(
-        select(Account.id).where(Account.owner_id == rep.id, Account.deleted_at.is_(None))
-    )
-    for account_id in account_ids:
-        for touch_type in types:
+        # DueItem.to_json is the shape of GET /api/cadence/due, without marshmallow's cost.
+        out.append(Change(Entity.DUE, Op.PUT, key, {**item.to_json(), "id": key}))
+    for account_id in snapshot.account_ids:
+        for touch_type in snapshot.touch_types:
             key = f"{account_id}:{touch_type}"
             if key not in current:
                 out.append(Change(Entity.DUE, Op.DELETE, key))
