@@ -95,8 +95,9 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
     entries = sync.log_entries(req.client_id, response)
     if entries:
         now = utcnow()
+        # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
         db.session.execute(
-            SyncMutation.__table__.insert(),
+            SyncMutation.__table__.insert().returning(SyncMutation.__table__.c.id),
             [
                 {
                     "id": e.id,
@@ -189,11 +190,13 @@ def _insert_for() -> Callable[..., Any]:
 def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClient:
     """The client's row, created if new, locked until commit so its pushes serialise.
 
-    On SQLite the insert takes the database's write lock first, which serialises just the same
-    (and makes the savepoints below nest inside a real transaction).
+    One upsert: ON CONFLICT DO UPDATE locks the existing row as SELECT ... FOR UPDATE would, and
+    a concurrent push of the same client waits on it. On SQLite the insert takes the database's
+    write lock first, which serialises just the same (and makes the savepoints below nest inside
+    a real transaction).
     """
     now = utcnow()
-    db.session.execute(
+    stmt = (
         _insert_for()(SyncClient)
         .values(
             user_id=user_id,
@@ -203,14 +206,10 @@ def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClien
             created_at=now,
             last_seen_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "client_id"])
+        .on_conflict_do_update(index_elements=["user_id", "client_id"], set_={"last_seen_at": now})
+        .returning(SyncClient)
     )
-    return db.session.scalars(
-        select(SyncClient)
-        .where(SyncClient.user_id == user_id, SyncClient.client_id == client_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
 
 
 def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.LoggedMutation]:
