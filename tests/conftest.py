@@ -223,3 +223,29 @@ def scratch_db_url(_tmp_root):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """The Playwright driver (Python sync API), one per session: it refuses a second one."""
+    from tests.e2e import harness
+
+    if not os.path.exists(harness.CHROMIUM):
+        # `make test` installs Debian's chromium; outside CI a developer may lack it.
+        if os.environ.get("CI"):
+            pytest.fail(f"{harness.CHROMIUM} is missing: run `make browser-deps`")
+        pytest.skip("chromium is not installed (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """One headless Debian Chromium for the session (never a downloaded browser build)."""
+    from tests.e2e import harness
+
+    b = playwright.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
+    yield b
+    b.close()

@@ -5,25 +5,11 @@ Reuses ``app`` and ``db`` from tests/conftest.py; data is seeded per test and tr
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.e2e import harness
-
-
-def require_endpoints(app, *rules: str) -> None:
-    """Skip (with the reason in the report) while the backend has not registered a route yet."""
-
-    def shape(rule: str) -> str:  # "/api/routes/<string:day>/plan" -> "/api/routes/<>/plan"
-        return re.sub(r"<[^>]+>", "<>", rule)
-
-    known = {shape(r.rule) for r in app.url_map.iter_rules()}
-    missing = [r for r in rules if shape(r) not in known]
-    if missing:
-        pytest.skip(f"backend endpoint not implemented yet: {', '.join(missing)}")
 
 
 @pytest.fixture(scope="session")
@@ -40,24 +26,6 @@ def live_server(app, pwa_dist):
         yield server
 
 
-@pytest.fixture(scope="session")
-def playwright():
-    """The Playwright driver (Python sync API)."""
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.skip("chromium is not installed (make browser-deps)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    """One headless Debian Chromium for the session (never a downloaded browser build)."""
-    b = playwright.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
-    yield b
-    b.close()
-
-
 @pytest.fixture
 def seeded(app, db):
     """A manager, their territory, a rep and six accounts (truncated after the test)."""
@@ -67,7 +35,6 @@ def seeded(app, db):
 @pytest.fixture
 def planned(app, seeded, live_server):
     """``seeded`` plus today's route for the rep, planned through the API."""
-    require_endpoints(app, "/api/routes/<date>/plan", "/api/routes/<date>")
     route = harness.plan_today(live_server.url, seeded)
     if not route.get("stops"):
         pytest.fail(f"the planner returned no stops for the seeded rep: {route}")
@@ -77,7 +44,6 @@ def planned(app, seeded, live_server):
 @pytest.fixture
 def realistic_planned(app, db, live_server):
     """A rep with a real working day, lunch closures and history, and today's route planned."""
-    require_endpoints(app, "/api/routes/<date>/plan", "/api/routes/<date>")
     seed_ = harness.seed(app, realistic=True)
     route = harness.plan_today(live_server.url, seed_)
     if not route.get("stops"):

@@ -7,7 +7,6 @@ import time
 import pytest
 
 from tests.e2e import pages
-from tests.e2e.conftest import require_endpoints
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +30,6 @@ def _edit_notes(page, account_id, text):
 
 
 def test_conflicting_note_edits_show_mine_vs_server_and_keep_mine_wins(app, planned, new_context):
-    require_endpoints(app, "/api/sync/push", "/api/sync/pull")
     seed, route = planned
     account_id = route["stops"][0]["account_id"]
     phone, tablet = new_context(), new_context()
@@ -70,7 +68,6 @@ def test_conflicting_note_edits_show_mine_vs_server_and_keep_mine_wins(app, plan
 
 
 def test_take_server_discards_my_edit(app, planned, new_context):
-    require_endpoints(app, "/api/sync/push", "/api/sync/pull")
     seed, route = planned
     account_id = route["stops"][0]["account_id"]
     phone, tablet = new_context(), new_context()

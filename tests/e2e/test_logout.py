@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e import pages
-from tests.e2e.conftest import require_endpoints
 
 pytestmark = pytest.mark.browser
 
 
 def test_logout_warns_about_unsent_changes_and_not_after_sync(app, planned, new_context):
-    require_endpoints(app, "/api/sync/push", "/api/sync/pull")
     seed, route = planned
     ctx = new_context()
     page = ctx.new_page()

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e import pages
-from tests.e2e.conftest import require_endpoints
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +26,6 @@ def _touches(app):
 def test_offline_visits_survive_reload_and_new_page_then_sync_exactly_once(
     app, planned, new_context
 ):
-    require_endpoints(app, "/api/sync/push", "/api/sync/pull")
     seed, route = planned
     stops = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])]
     ctx = new_context()

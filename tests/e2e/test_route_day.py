@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e import pages
-from tests.e2e.conftest import require_endpoints
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +34,6 @@ def _visits(app):
 
 
 def test_check_in_out_and_skip_offline_reach_the_server_then_replan(app, planned, new_context):
-    require_endpoints(app, "/api/sync/push", "/api/sync/pull", "/api/routes/<date>/reoptimize")
     seed, route = planned
     first, second = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])[:2]]
     ctx = new_context(

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from tests.e2e import harness, pages
-from tests.e2e.conftest import require_endpoints
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +35,6 @@ def _shoot(page, name: str) -> list[dict]:
 
 
 def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, realistic_planned, new_context):
-    require_endpoints(app, "/api/sync/pull")  # the account screen reads what the pull delivered
     seed, route = realistic_planned
     account_id = sorted(route["stops"], key=lambda s: s["seq"])[0]["account_id"]
     page = new_context().new_page()
@@ -60,7 +58,6 @@ def test_rep_screens_at_360x740_have_no_serious_axe_violations(app, realistic_pl
 def test_manager_compliance_at_360x740_has_no_serious_axe_violations(
     app, realistic_planned, new_context
 ):
-    require_endpoints(app, "/api/reports/compliance")
     seed, _ = realistic_planned
     page = new_context().new_page()
     pages.login(page, seed.manager_email, landing="[data-testid=compliance-table]")

@@ -6,7 +6,6 @@ DevTools protocol, which stands in for the browser vendor's push service.
 """
 
 import json
-import os
 import time
 from datetime import UTC, datetime
 
@@ -27,18 +26,6 @@ async () => {
 
 
 @pytest.fixture
-def chromium():
-    """Headless Debian Chromium (never a downloaded build)."""
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.skip("chromium is not installed (make browser-deps)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
 def served_pwa(push_app, monkeypatch):
     """The real app serving the PWA build on 127.0.0.1 in a thread."""
     dist = harness.ensure_pwa_built()
@@ -50,7 +37,7 @@ def served_pwa(push_app, monkeypatch):
 
 
 def test_a_digest_push_shows_a_notification(
-    chromium, served_pwa, push_service, make_user, make_account, add_device, run_at
+    browser, served_pwa, push_service, make_user, make_account, add_device, run_at
 ):
     rep = make_user(time_zone="Europe/Berlin")
     make_account(owner=rep, tier="A")
@@ -58,7 +45,7 @@ def test_a_digest_push_shows_a_notification(
     run_at(BERLIN_0730)
     [received] = push_service.delivered(phone)  # decrypted, VAPID-checked
 
-    context = chromium.new_context()
+    context = browser.new_context()
     context.grant_permissions(["notifications"], origin=served_pwa)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
