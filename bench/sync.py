@@ -1,6 +1,10 @@
 """Offline-sync benchmark: a real gunicorn server on PostgreSQL, pushes and pulls over HTTP.
 
-    python bench/sync.py [--duration 60] [--clients 50] [--workers 4] [--threads 4]
+    python bench/sync.py [--duration 60] [--clients 50] [--workers 3] [--threads 1]
+
+The default server is 3 sync gunicorn workers (one request at a time each): on 2 cores it beat
+4 workers x 4 threads and 2 x 8 (gthread), where threads of one worker share its GIL, and 2 or 4
+sync workers (docs/benchmarks.md, "Offline sync").
 
 Creates its own database (dropped afterwards), seeds reps and accounts, then measures
 (a) one push of 1,000 touch.log mutations, (b) N concurrent clients pushing batches and pulling
@@ -175,12 +179,13 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=60.0)
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--batch", type=int, default=20, help="mutations per push in phase (b)")
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--workers", type=int, default=3)
+    p.add_argument("--threads", type=int, default=1, help="more than 1: the gthread worker")
     p.add_argument("--accounts-per-rep", type=int, default=100)
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = p.parse_args()
 
+    print(f"load average at start: {_load()}")
     name = f"fieldrep_sync_bench_{os.getpid()}"
     url = create_database(args.database_url, name)
     try:
@@ -240,9 +245,15 @@ def main() -> None:
             f"lost: {lost}; duplicated: {len(acked) + 1000 - len(distinct_ids)} acks for the "
             f"same touch, {stored - found} rows never acknowledged"
         )
+        print(f"load average at the end: {_load()}")
     finally:
         if not args.keep:
             drop_database(args.database_url, name)
+
+
+def _load() -> str:
+    # The machine is shared: figures mean little without the load they were measured under.
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
