@@ -26,6 +26,10 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('query', name=op.f('pk_geocode_cache'))
     )
+    # Alembic does not autogenerate sequences: the change log's commit-ordered numbers on
+    # PostgreSQL come from this one (SQLite uses AUTOINCREMENT instead).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(sa.schema.CreateSequence(sa.Sequence("sync_change_seq")))
     op.create_table('sync_changes',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('entity', sa.String(length=16), nullable=False),
@@ -377,5 +381,7 @@ def downgrade():
         batch_op.drop_index('ix_sync_changes_entity')
 
     op.drop_table('sync_changes')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(sa.schema.DropSequence(sa.Sequence("sync_change_seq")))
     op.drop_table('geocode_cache')
     # ### end Alembic commands ###
