@@ -138,9 +138,13 @@ def _portfolio(
         except (OSError, RuntimeError):
             fut = None
     # With a helper, this process runs the ILS alone for the whole budget: measured on OPTW it
-    # is strong on its own and finds different routes than the engines.
+    # is strong on its own and finds different routes than the engines. It starts from the
+    # greedy route, not VROOM's: measured, it reaches more best-known scores from there (rc103),
+    # and the helper starts from the incumbent anyway. A greedy route that misses an
+    # appointment is no start at all, though.
     mine = "ils" if fut is not None else "pyvrp"
-    start = greedy_seq if fut is not None else incumbent
+    use_greedy = fut is not None and _key(p, greedy_seq)[0]
+    start = greedy_seq if use_greedy else incumbent
     name = "ils" if mine == "ils" else f"{mine}+ils"
     out = [(name, _member(mine, p, engine_until, until, seed, start))]
     if fut is not None:

@@ -104,3 +104,11 @@ def test_small_day_where_everything_fits_returns_early(make_problem) -> None:
     plan = solve(p, 2.0, workers=1)
     assert time.perf_counter() - t < 1.0
     assert check(p, plan) == [] and len(plan.stops) == 3
+
+
+def test_two_workers_keep_the_appointments(make_problem) -> None:
+    p = make_problem(21, n=25, brk=True, required=2)
+    plan = solve(p, 0.6, workers=2)
+    assert check(p, plan) == []
+    assert {"s0", "s1"} <= set(plan.route)
+    assert plan.value >= value_of(p, greedy(p))
