@@ -133,9 +133,12 @@ def _materialise(user: User, managed: set[int], rows: list[Any], today: date) ->
     for (entity, entity_id), row in last.items():
         if entity in ids and row.op != "leave":
             ids[entity].append(entity_id)
-    loaded_accounts = _by_id(Account, [int(i) for i in ids["account"]])
     loaded_touches = _by_id(Touch, ids["touch"])
-    touch_accounts = _by_id(Account, list({t.account_id for t in loaded_touches.values()}))
+    # One read for the page's accounts and those of others' touches (the caller's own touches
+    # are theirs whatever the account, so theirs need none).
+    account_ids = {int(i) for i in ids["account"]}
+    account_ids |= {t.account_id for t in loaded_touches.values() if t.rep_id != user.id}
+    loaded_accounts = touch_accounts = _by_id(Account, sorted(account_ids))
     loaded_routes = _by_id(RoutePlan, [int(i) for i in ids["route"]])
     monday = today - timedelta(days=today.weekday())
     out: list[Change] = []

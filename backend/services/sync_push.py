@@ -252,11 +252,18 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> _Batch:
     if int_ids:
         for account in db.session.scalars(select(Account).where(Account.id.in_(int_ids))):
             batch.accounts[account.id] = account
-        history = db.session.scalars(
-            select(AccountOwnerHistory).where(
-                AccountOwnerHistory.rep_id == actor.id,
-                AccountOwnerHistory.account_id.in_(int_ids),
+        # Ownership history only decides touches on accounts the actor does not own now (the
+        # rare case: a reassignment while the phone was offline), so only those are looked up.
+        lost = [a.id for a in batch.accounts.values() if not batch.in_scope(a)]
+        history = (
+            db.session.scalars(
+                select(AccountOwnerHistory).where(
+                    AccountOwnerHistory.rep_id == actor.id,
+                    AccountOwnerHistory.account_id.in_(lost),
+                )
             )
+            if lost
+            else ()
         )
         for h in history:
             batch.owned.setdefault(h.account_id, []).append((_aware(h.from_at), _aware(h.to_at)))
