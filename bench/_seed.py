@@ -40,7 +40,9 @@ def fresh_database(url: str) -> str:
     return url
 
 
-def seed_reps(n_reps: int, accounts_per_rep: int, *, touches_per_account: int = 2, seed: int = 1) -> list[int]:
+def seed_reps(
+    n_reps: int, accounts_per_rep: int, *, touches_per_account: int = 2, seed: int = 1
+) -> list[int]:
     """Insert reps and their accounts (and a little touch history); returns rep ids."""
     rng = random.Random(seed)
     plan_store.ensure_default_plan()
@@ -48,20 +50,46 @@ def seed_reps(n_reps: int, accounts_per_rep: int, *, touches_per_account: int = 
     reps = []
     for i in range(n_reps):
         lat, lon = CENTER[0] + rng.uniform(-0.25, 0.25), CENTER[1] + rng.uniform(-0.35, 0.35)
-        reps.append({"email": f"rep{i}@bench.local", "name": f"Rep {i}", "password_hash": password,
-                     "role": "rep", "time_zone": "Europe/Berlin", "home_lat": lat, "home_lon": lon,
-                     "work_start_min": 480, "work_end_min": 1050, "is_active": True, "version": 1})
+        reps.append(
+            {
+                "email": f"rep{i}@bench.local",
+                "name": f"Rep {i}",
+                "password_hash": password,
+                "role": "rep",
+                "time_zone": "Europe/Berlin",
+                "home_lat": lat,
+                "home_lon": lon,
+                "work_start_min": 480,
+                "work_end_min": 1050,
+                "is_active": True,
+                "version": 1,
+            }
+        )
     db.session.execute(insert(User), reps)
-    rep_rows = db.session.execute(text("SELECT id, home_lat, home_lon FROM users WHERE role = 'rep' ORDER BY id")).all()
+    rep_rows = db.session.execute(
+        text("SELECT id, home_lat, home_lon FROM users WHERE role = 'rep' ORDER BY id")
+    ).all()
     accounts = []
     for rep_id, lat, lon in rep_rows:
         for _ in range(accounts_per_rep):
             tier = rng.choices("ABC", [0.2, 0.3, 0.5])[0]
-            accounts.append({"name": f"Account {len(accounts)}", "lat": lat + rng.gauss(0, 0.04),
-                             "lon": lon + rng.gauss(0, 0.06), "tier": tier, "kare": "keep",
-                             "status": "customer", "revenue": 10000.0, "cost_to_serve": 500.0,
-                             "opening_hours": rng.choice(HOURS_PATTERNS), "notes": "", "contacts": [],
-                             "owner_id": rep_id, "version": 1})
+            accounts.append(
+                {
+                    "name": f"Account {len(accounts)}",
+                    "lat": lat + rng.gauss(0, 0.04),
+                    "lon": lon + rng.gauss(0, 0.06),
+                    "tier": tier,
+                    "kare": "keep",
+                    "status": "customer",
+                    "revenue": 10000.0,
+                    "cost_to_serve": 500.0,
+                    "opening_hours": rng.choice(HOURS_PATTERNS),
+                    "notes": "",
+                    "contacts": [],
+                    "owner_id": rep_id,
+                    "version": 1,
+                }
+            )
     for start in range(0, len(accounts), 5000):
         db.session.execute(insert(Account), accounts[start : start + 5000])
     account_rows = db.session.execute(text("SELECT id, owner_id FROM accounts ORDER BY id")).all()
@@ -72,10 +100,19 @@ def seed_reps(n_reps: int, accounts_per_rep: int, *, touches_per_account: int = 
         for _ in range(touches_per_account):
             day = today - timedelta(days=rng.randint(1, 45))
             local = datetime.combine(day, time(10), tzinfo=tz)
-            touches.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "account_id": account_id,
-                            "rep_id": owner_id, "type": rng.choice(["visit", "call", "email"]),
-                            "occurred_at": local.astimezone(UTC), "local_date": day, "notes": "",
-                            "next_step": "", "created_at": local.astimezone(UTC)})
+            touches.append(
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "account_id": account_id,
+                    "rep_id": owner_id,
+                    "type": rng.choice(["visit", "call", "email"]),
+                    "occurred_at": local.astimezone(UTC),
+                    "local_date": day,
+                    "notes": "",
+                    "next_step": "",
+                    "created_at": local.astimezone(UTC),
+                }
+            )
     for start in range(0, len(touches), 5000):
         db.session.execute(insert(Touch), touches[start : start + 5000])
     db.session.commit()

@@ -55,7 +55,9 @@ def main() -> None:
         accounts = list(db.session.scalars(select(Account).order_by(Account.id)))
         for account, start in zip(accounts[:2], ("10:00", "15:00"), strict=True):
             account.opening_hours = {}
-            db.session.add(Appointment(rep_id=rep.id, account_id=account.id, date=day, start=start, minutes=30))
+            db.session.add(
+                Appointment(rep_id=rep.id, account_id=account.id, date=day, start=start, minutes=30)
+            )
         db.session.commit()
         email = rep.email
     warm_up()
@@ -67,7 +69,9 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     session = requests.Session()
-    token = session.post(f"{base}/api/auth/login", json={"email": email, "password": "bench-password"}).json()["csrf_token"]
+    token = session.post(
+        f"{base}/api/auth/login", json={"email": email, "password": "bench-password"}
+    ).json()["csrf_token"]
     session.headers["X-CSRF-Token"] = token
     times, values, stops = [], [], []
     for _ in range(args.runs):
@@ -89,14 +93,24 @@ def main() -> None:
     vroom_time = time.perf_counter() - t0
     pyvrp = peer_value(problem, pyvrp_peer(problem, budget))
     median = statistics.median(times)
-    print(f"candidates: {problem.n} ({sum(s.required for s in problem.stops)} appointments), break, lunch closures")
-    print(f"POST /api/routes/<date>/plan over HTTP, {args.runs} runs: median {median * 1000:.0f} ms, "
-          f"p90 {sorted(times)[int(0.9 * len(times)) - 1] * 1000:.0f} ms, min {min(times) * 1000:.0f} ms "
-          f"(solver budget {budget:.2f} s); target < 1000 ms median")
-    print(f"ours: value median {statistics.median(values):.0f} (min {min(values)}, max {max(values)}), "
-          f"stops median {statistics.median(stops):.0f}")
-    print(f"VROOM (same problem, {vroom_time:.2f} s): value {vroom if vroom is not None else 'infeasible'}")
-    print(f"PyVRP (same problem, {budget:.2f} s, no break model): value {pyvrp if pyvrp is not None else 'infeasible'}")
+    print(
+        f"candidates: {problem.n} ({sum(s.required for s in problem.stops)} appointments), break, lunch closures"
+    )
+    print(
+        f"POST /api/routes/<date>/plan over HTTP, {args.runs} runs: median {median * 1000:.0f} ms, "
+        f"p90 {sorted(times)[int(0.9 * len(times)) - 1] * 1000:.0f} ms, min {min(times) * 1000:.0f} ms "
+        f"(solver budget {budget:.2f} s); target < 1000 ms median"
+    )
+    print(
+        f"ours: value median {statistics.median(values):.0f} (min {min(values)}, max {max(values)}), "
+        f"stops median {statistics.median(stops):.0f}"
+    )
+    print(
+        f"VROOM (same problem, {vroom_time:.2f} s): value {vroom if vroom is not None else 'infeasible'}"
+    )
+    print(
+        f"PyVRP (same problem, {budget:.2f} s, no break model): value {pyvrp if pyvrp is not None else 'infeasible'}"
+    )
 
 
 if __name__ == "__main__":

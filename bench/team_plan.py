@@ -32,7 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--accounts", type=int, default=300)
-    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/fieldrep_bench_team")
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/fieldrep_bench_team"
+    )
     parser.add_argument("--time-limit", type=float, default=None, help="solver seconds per rep")
     args = parser.parse_args()
 
@@ -42,7 +44,9 @@ def main() -> None:
         db.create_all()
         t0 = time.perf_counter()
         seed_reps(args.reps, args.accounts)
-        print(f"seeded {args.reps} reps x {args.accounts} accounts in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"seeded {args.reps} reps x {args.accounts} accounts in {time.perf_counter() - t0:.1f} s"
+        )
         db.engine.dispose()
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
@@ -60,9 +64,13 @@ def main() -> None:
     with app.app_context():
         routes = db.session.scalar(select(func.count()).select_from(RoutePlan))
         stops = db.session.scalar(select(func.sum(func.json_array_length(RoutePlan.stops))))
-    print(f"team plan: {args.reps} reps, wall {wall:.1f} s, CPU {cpu:.1f} s "
-          f"(= {cpu / wall:.2f} cores busy on average), {routes} routes stored, {stops} stops")
-    print(f"per rep: {wall / args.reps * 1000:.0f} ms wall; target: whole team under 300 s on 2 cores")
+    print(
+        f"team plan: {args.reps} reps, wall {wall:.1f} s, CPU {cpu:.1f} s "
+        f"(= {cpu / wall:.2f} cores busy on average), {routes} routes stored, {stops} stops"
+    )
+    print(
+        f"per rep: {wall / args.reps * 1000:.0f} ms wall; target: whole team under 300 s on 2 cores"
+    )
 
 
 if __name__ == "__main__":

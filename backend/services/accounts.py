@@ -92,9 +92,13 @@ def update_account(user: User, account_id: int, data: dict) -> Account:
     if user.role == "rep" and "owner_id" in data and data["owner_id"] != user.id:
         raise Invalid("Cannot give away.", {"owner_id": ["Ask a manager to reassign accounts."]})
     _check_refs(user, data)
-    if data.get("external_id") and data["external_id"] != account.external_id:
-        if db.session.scalar(select(Account.id).where(Account.external_id == data["external_id"])):
-            raise Invalid("Duplicate external id.", {"external_id": ["Already in use."]})
+    new_external = data.get("external_id")
+    if (
+        new_external
+        and new_external != account.external_id
+        and db.session.scalar(select(Account.id).where(Account.external_id == new_external))
+    ):
+        raise Invalid("Duplicate external id.", {"external_id": ["Already in use."]})
     before_owner, before_territory = account.owner_id, account.territory_id
     for key, value in data.items():
         setattr(account, key, value)

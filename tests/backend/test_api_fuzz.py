@@ -48,7 +48,9 @@ def test_no_generated_request_gets_a_500(app, manager_headers):
         )
 
         @given(case=cases)
-        @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def run(case):
             response = case.call(headers=manager_headers)
             if response.status_code >= 500:

@@ -27,8 +27,16 @@ def random_problem(seed: int, n: int = 6, brk: bool = True, required: int = 0) -
         else:
             o = rng.randint(8, 13) * h
             windows = ((o, o + rng.randint(1, 4) * h),)
-        stops.append(Stop(f"s{i}", Location(48 + pts[i + 1][0] / 100, 11), service,
-                          rng.randint(1, 100), windows, required=i < required))
+        stops.append(
+            Stop(
+                f"s{i}",
+                Location(48 + pts[i + 1][0] / 100, 11),
+                service,
+                rng.randint(1, 100),
+                windows,
+                required=i < required,
+            )
+        )
     return Problem(
         shift_start=8 * h,
         shift_end=17 * h + 1800,

@@ -33,19 +33,26 @@ def test_bad_inputs_exit_non_zero_without_traceback(tmp_path: Path) -> None:
     broken.write_text("{nope")
     invalid = tmp_path / "i.json"
     invalid.write_text(json.dumps({"shift": {"start": "25:00", "end": "17:00"}, "stops": []}))
-    for args in (["solve", str(broken)], ["solve", str(invalid)],
-                 ["solve", str(tmp_path / "missing.json")],
-                 ["solve-optw", str(broken), "--json"]):
+    for args in (
+        ["solve", str(broken)],
+        ["solve", str(invalid)],
+        ["solve", str(tmp_path / "missing.json")],
+        ["solve-optw", str(broken), "--json"],
+    ):
         res = CliRunner().invoke(route, args)
         assert res.exit_code != 0
-        assert "Traceback" not in res.output and res.exception is None or isinstance(
-            res.exception, SystemExit)
+        assert (
+            "Traceback" not in res.output
+            and res.exception is None
+            or isinstance(res.exception, SystemExit)
+        )
         assert "Error" in res.output
 
 
 def test_solve_optw_json() -> None:
-    res = CliRunner().invoke(route, ["solve-optw", str(OPTW / "r101.txt"), "--time-limit", "0.5",
-                                     "--json"])
+    res = CliRunner().invoke(
+        route, ["solve-optw", str(OPTW / "r101.txt"), "--time-limit", "0.5", "--json"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["score"] > 150 and all(isinstance(c, int) for c in out["route"])

@@ -21,12 +21,31 @@ GOOD = {
     "end": {"lat": 48.137, "lon": 11.575},
     "travel": {"speed_kmh": 40, "circuity": 1.3},
     "stops": [
-        {"id": "acc-17", "lat": 48.15, "lon": 11.60, "service_minutes": 30, "value": 120,
-         "windows": [["09:00", "12:00"], ["13:00", "17:00"]]},
-        {"id": "acc-18", "lat": 48.10, "lon": 11.50, "service_minutes": 45, "value": 80,
-         "required": True, "windows": [["14:00", "14:30"]]},
-        {"id": "acc-19", "lat": 48.20, "lon": 11.55, "service_minutes": 20, "value": 50,
-         "windows": []},
+        {
+            "id": "acc-17",
+            "lat": 48.15,
+            "lon": 11.60,
+            "service_minutes": 30,
+            "value": 120,
+            "windows": [["09:00", "12:00"], ["13:00", "17:00"]],
+        },
+        {
+            "id": "acc-18",
+            "lat": 48.10,
+            "lon": 11.50,
+            "service_minutes": 45,
+            "value": 80,
+            "required": True,
+            "windows": [["14:00", "14:30"]],
+        },
+        {
+            "id": "acc-19",
+            "lat": 48.20,
+            "lon": 11.55,
+            "service_minutes": 20,
+            "value": 50,
+            "windows": [],
+        },
     ],
 }
 
@@ -58,12 +77,18 @@ def test_design_example_solves_to_the_output_json() -> None:
         (lambda d: d["stops"][1].update(windows=[["07:00", "07:10"]]), "stops[1]", "impossible"),
         (lambda d: d.update(required=["nope"]), "required", "unknown stop id"),
         (lambda d: d["stops"][1].update(id="acc-17"), "stops[1].id", "duplicate"),
-        (lambda d: d["stops"][0].update(windows=[["12:00", "09:00"]]), "stops[0].windows[0]",
-         "ends before it starts"),
+        (
+            lambda d: d["stops"][0].update(windows=[["12:00", "09:00"]]),
+            "stops[0].windows[0]",
+            "ends before it starts",
+        ),
         (lambda d: d["stops"][0].pop("lat"), "stops[0].lat", "coordinate"),
         (lambda d: d["shift"].update(start="8 o'clock"), "shift.start", "HH:MM"),
-        (lambda d: d.update(travel={"matrix_seconds": [[0, 1], [1, 0]]}),
-         "travel.matrix_seconds", "5 x 5"),
+        (
+            lambda d: d.update(travel={"matrix_seconds": [[0, 1], [1, 0]]}),
+            "travel.matrix_seconds",
+            "5 x 5",
+        ),
         (lambda d: d["break"].update(minutes=300), "break", "does not fit"),
     ],
 )
@@ -76,9 +101,11 @@ def test_bad_input_names_the_field(mutate, path: str, words: str) -> None:
 
 
 def test_matrix_problem_needs_no_coordinates() -> None:
-    data = {"shift": {"start": "08:00", "end": "10:00"},
-            "travel": {"matrix_seconds": [[0, 60, 0], [60, 0, 60], [0, 60, 0]]},
-            "stops": [{"id": "a", "value": 5, "service_minutes": 10}]}
+    data = {
+        "shift": {"start": "08:00", "end": "10:00"},
+        "travel": {"matrix_seconds": [[0, 60, 0], [60, 0, 60], [0, 60, 0]]},
+        "stops": [{"id": "a", "value": 5, "service_minutes": 10}],
+    }
     p = parse_problem(data)
     assert solve(p, 0.2, workers=1).route == ["a"]
 

@@ -74,8 +74,9 @@ def test_max_stops_and_closed_stop(make_problem) -> None:
     plan = solve(p, 0.3, workers=1)
     assert check(p, plan) == []
     assert len(plan.stops) <= 2
-    assert {"id": "shut", "reason": CLOSED} in [{"id": d.id, "reason": d.reason}
-                                                  for d in plan.dropped]
+    assert {"id": "shut", "reason": CLOSED} in [
+        {"id": d.id, "reason": d.reason} for d in plan.dropped
+    ]
 
 
 def _plan(p, seq) -> Plan:
