@@ -19,21 +19,28 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+# The repository first: bench/ (the script's own folder) holds modules named like packages.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import requests  # noqa: E402
-from dayroutes import peer_value  # noqa: E402
-from optw import pyvrp_peer, vroom_peer  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+import sync  # noqa: E402, F401  (the real package, before bench/ can shadow it)
 from backend import create_app  # noqa: E402
 from backend.extensions import db  # noqa: E402
 from backend.models import Account, Appointment, User  # noqa: E402
 from backend.services import planning  # noqa: E402
 from bench._seed import fresh_database, seed_reps  # noqa: E402
 from routing.solver import warm_up  # noqa: E402
+
+
+def _peers():
+    """VROOM and PyVRP adapters from bench/ (loaded late: they put bench/ first on sys.path)."""
+    from dayroutes import peer_value
+    from optw import pyvrp_peer, vroom_peer
+
+    return peer_value, pyvrp_peer, vroom_peer
 
 
 def main() -> None:
@@ -84,14 +91,16 @@ def main() -> None:
         stops.append(len(body["stops"]))
     server.shutdown()
 
+    peer_value, pyvrp_peer, vroom_peer = _peers()
     with app.app_context():
         rep = db.session.scalar(select(User))
         problem = planning.build_day_problem(rep, day).problem
         budget = planning.time_limit_for(problem)
     t0 = time.perf_counter()
-    vroom = peer_value(problem, vroom_peer(problem))
+    vroom_seq = vroom_peer(problem)
     vroom_time = time.perf_counter() - t0
-    pyvrp = peer_value(problem, pyvrp_peer(problem, budget))
+    pyvrp_seq = pyvrp_peer(problem, budget)
+    vroom, pyvrp = peer_value(problem, vroom_seq), peer_value(problem, pyvrp_seq)
     median = statistics.median(times)
     print(
         f"candidates: {problem.n} ({sum(s.required for s in problem.stops)} appointments), break, lunch closures"
