@@ -10,13 +10,14 @@ import csv
 import os
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyvrp
-import vroom
 from pyvrp.stop import MaxRuntime
 
+from routing import engine
 from routing.models import Problem
 from routing.problem_io import parse_optw
 from routing.schedule import simulate
@@ -78,45 +79,10 @@ def pyvrp_peer(p: Problem, time_limit_s: float, seed: int = 0) -> list[int]:
 
 
 def vroom_peer(p: Problem, with_break: bool = True) -> list[int]:
-    """VROOM with priority = value (0..100), several windows and the break modelled natively."""
-    inp = vroom.Input()
-    inp.set_durations_matrix("car", np.asarray(p.durations, dtype=np.uint32))
-    top = max((s.value for s in p.stops), default=1) or 1
-    breaks = []
-    if with_break and p.brk is not None:
-        b = p.brk
-        breaks = [
-            vroom.Break(
-                1,
-                time_windows=[vroom.TimeWindow(b.earliest, b.latest - b.duration)],
-                service=b.duration,
-            )
-        ]
-    inp.add_vehicle(
-        vroom.Vehicle(
-            1,
-            start=0,
-            end=p.end_node,
-            time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
-            breaks=breaks,
-            max_tasks=p.max_stops if p.max_stops is not None else 2**32,
-        )
-    )
-    for i, s in enumerate(p.stops):
-        if s.windows:
-            inp.add_job(
-                vroom.Job(
-                    i + 1,
-                    i + 1,
-                    default_service=s.service,
-                    priority=100
-                    if s.required
-                    else (min(100, round(100 * s.value / top)) if top > 100 else s.value),
-                    time_windows=[vroom.TimeWindow(o, c) for o, c in s.windows],
-                )
-            )
-    routes = inp.solve(exploration_level=5, nb_threads=1).routes
-    return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]
+    """VROOM as a user would run it: the same modelling our portfolio member uses (priority =
+    value scaled to 0..100, several windows, the break natively), exploration level 5."""
+    problem = p if with_break else replace(p, brk=None)
+    return engine.solve_vroom(problem, exploration=5) or []
 
 
 def load_average() -> str:
