@@ -72,10 +72,19 @@ def route_json(route: RoutePlan) -> dict[str, Any]:
     }
 
 
-def sync_state() -> tuple[int, int]:
-    """(epoch, tombstone horizon); a database that never pruned is epoch 1, horizon 0."""
-    state = db.session.get(SyncState, 1)
-    return (state.epoch, state.tombstone_horizon_seq) if state else (1, 0)
+def sync_state() -> tuple[int, int, int]:
+    """(epoch, tombstone horizon, highest committed seq), read in one statement (one snapshot).
+
+    A database that never pruned is epoch 1, horizon 0.
+    """
+    epoch, horizon, high = db.session.execute(
+        select(
+            select(SyncState.epoch).where(SyncState.id == 1).scalar_subquery(),
+            select(SyncState.tombstone_horizon_seq).where(SyncState.id == 1).scalar_subquery(),
+            select(func.max(SyncChange.seq)).scalar_subquery(),
+        )
+    ).one()
+    return (epoch or 1, horizon or 0, high or 0)
 
 
 def today_for(user: User, now: datetime | None = None) -> date:
@@ -86,10 +95,10 @@ def today_for(user: User, now: datetime | None = None) -> date:
 
 def pull(user: User, req: sync.PullRequest, *, now: datetime | None = None) -> sync.PullResponse:
     """One page of changes after ``req.cursor`` for ``user`` (read only)."""
-    epoch, horizon = sync_state()
     # high_seq first: under the commit-order lock, once a number is visible every smaller number
     # that will ever exist is committed too, so rows read afterwards up to it form no gaps.
-    high_seq = max(db.session.scalar(select(func.max(SyncChange.seq))) or 0, horizon)
+    epoch, horizon, high_seq = sync_state()
+    high_seq = max(high_seq, horizon)
     start = sync.pull_start(req.cursor, epoch, horizon, high_seq)
     managed = set(managed_territory_ids(user)) if user.role == "manager" else set()
     stmt = (
