@@ -1,6 +1,6 @@
 """Offline-sync benchmark: a real gunicorn server on PostgreSQL, pushes and pulls over HTTP.
 
-    python bench/sync.py [--duration 60] [--clients 50] [--workers 3] [--threads 1]
+    python bench/sync_load.py [--duration 60] [--clients 50] [--workers 3] [--threads 1]
 
 The default server is 3 sync gunicorn workers (one request at a time each): on 2 cores it beat
 4 workers x 4 threads and 2 x 8 (gthread), where threads of one worker share its GIL, and 2 or 4
