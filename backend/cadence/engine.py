@@ -45,6 +45,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from backend.cadence.periods import PERIOD_WORDS, Period, local_date, period_containing
@@ -180,6 +181,23 @@ def cadence_status(rule: CadenceRule, touch_dates: Iterable[date], as_of: date) 
     )
 
 
+# A rep's due list is re-evaluated on every pull after a push, yet most of its (account, touch
+# type) pairs have the same touch dates as last time, and accounts alike share answers; the
+# status is a pure function of its arguments, so it can be reused. Bounded: about a thousand
+# bytes per entry, so a few megabytes per process at most.
+@lru_cache(maxsize=4096)
+def _cached_status(rule: CadenceRule, touch_dates: tuple[date, ...], as_of: date) -> CadenceStatus:
+    return cadence_status(rule, touch_dates, as_of)
+
+
+def cached_cadence_status(
+    rule: CadenceRule, touch_dates: Iterable[date], as_of: date
+) -> CadenceStatus:
+    """``cadence_status``, memoised per (rule, touch dates, as_of); the answer is shared, and
+    frozen. The dates are sorted for the key: their order never changes the answer."""
+    return _cached_status(rule, tuple(sorted(touch_dates)), as_of)
+
+
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
@@ -230,8 +248,14 @@ def due_items(
     as_of: date,
     weights: UrgencyWeights = DEFAULT_WEIGHTS,
     include_upcoming: bool = True,
+    *,
+    memoise: bool = True,
 ) -> list[DueItem]:
-    """Every touch an account still needs this period, most urgent first."""
+    """Every touch an account still needs this period, most urgent first.
+
+    ``memoise`` reuses earlier evaluations (``cached_cadence_status``); same answers either way.
+    """
+    status = cached_cadence_status if memoise else cadence_status
     by_tier: dict[str, list[CadenceRule]] = defaultdict(list)
     for rule in rules:
         if rule.count > 0:
@@ -239,7 +263,7 @@ def due_items(
     items: list[DueItem] = []
     for account in accounts:
         for rule in by_tier.get(account.tier, ()):
-            st = cadence_status(rule, touches.get((account.id, rule.touch_type), ()), as_of)
+            st = status(rule, touches.get((account.id, rule.touch_type), ()), as_of)
             if st.due_date is None or (st.status == "upcoming" and not include_upcoming):
                 continue
             items.append(

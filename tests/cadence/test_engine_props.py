@@ -5,7 +5,13 @@ from datetime import date, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from backend.cadence.engine import AccountRef, cadence_status, due_dates, due_items
+from backend.cadence.engine import (
+    AccountRef,
+    cached_cadence_status,
+    cadence_status,
+    due_dates,
+    due_items,
+)
 from backend.cadence.periods import PERIOD_KINDS, period_containing
 from backend.cadence.plan import TOUCH_TYPES, CadenceRule, PlanVersion, rules_at
 from backend.cadence.urgency import DEFAULT_WEIGHTS, urgency_score
@@ -152,3 +158,28 @@ def test_due_list_is_sorted_and_holds_only_open_touches(batch, include_upcoming)
         assert item.status in (
             ("due", "overdue", "upcoming") if include_upcoming else ("due", "overdue")
         )
+
+
+@FAST
+@given(st.lists(histories(), min_size=1, max_size=6), st.booleans())
+def test_memoised_due_list_is_the_same_as_a_fresh_one(batch, include_upcoming):
+    """The cache changes no answer: not when cold, not when warm, not with the dates reordered."""
+    as_of = batch[0][1]
+    accounts, touch_map, all_rules = [], {}, {}
+    for i, (rule, _, touches) in enumerate(batch):
+        accounts.append(AccountRef(i, f"acc {i}", rule.tier))
+        all_rules[(rule.tier, rule.touch_type)] = rule
+        touch_map[(i, rule.touch_type)] = touches
+    rules_ = list(all_rules.values())
+    fresh = due_items(
+        accounts, rules_, touch_map, as_of, include_upcoming=include_upcoming, memoise=False
+    )
+    for _ in range(2):  # cold, then warm
+        assert (
+            due_items(accounts, rules_, touch_map, as_of, include_upcoming=include_upcoming)
+            == fresh
+        )
+    reordered = {key: list(reversed(dates)) for key, dates in touch_map.items()}
+    assert due_items(accounts, rules_, reordered, as_of, include_upcoming=include_upcoming) == fresh
+    for rule, day, touches in batch:
+        assert cached_cadence_status(rule, touches, day) == cadence_status(rule, touches, day)
