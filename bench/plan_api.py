@@ -114,12 +114,22 @@ def main() -> None:
         f"ours: value median {statistics.median(values):.0f} (min {min(values)}, max {max(values)}), "
         f"stops median {statistics.median(stops):.0f}"
     )
-    print(
-        f"VROOM (same problem, {vroom_time:.2f} s): value {vroom if vroom is not None else 'infeasible'}"
-    )
-    print(
-        f"PyVRP (same problem, {budget:.2f} s, no break model): value {pyvrp if pyvrp is not None else 'infeasible'}"
-    )
+    print(f"VROOM (same problem, {vroom_time:.2f} s): {_verdict(problem, vroom, vroom_seq)}")
+    print(f"PyVRP (same problem, {budget:.2f} s): {_verdict(problem, pyvrp, pyvrp_seq)}")
+
+
+def _verdict(problem, value, seq) -> str:
+    """The peer's value, or why its plan breaks our rules."""
+    from routing.schedule import simulate
+
+    if value is not None:
+        return f"value {value}"
+    missing = [s.id for i, s in enumerate(problem.stops) if s.required and i not in seq]
+    if missing:
+        return f"infeasible: misses appointment(s) {', '.join(missing)}"
+    if simulate(problem, seq) is None:
+        return "infeasible: its order cannot keep the windows once the lunch break is placed"
+    return "infeasible under our feasibility check"
 
 
 if __name__ == "__main__":
