@@ -1,6 +1,14 @@
 """Offline-sync benchmark: a real gunicorn server on PostgreSQL, pushes and pulls over HTTP.
 
-    python bench/sync_load.py [--duration 60] [--clients 50] [--workers 3] [--threads 1]
+    python bench/sync_load.py [--mode closed|paced] [--interval 1.0] [--batch 20]
+        [--duration 60] [--clients 50] [--workers 3] [--threads 1]
+
+Two modes for phase (b). ``closed`` (the default): each client pushes and pulls again as soon as
+it has its answer, so the server is saturated; it measures the most mutations/s, and its latency
+is set by Little's law (clients / requests per second), not by the server alone. ``paced``:
+each client syncs every ``--interval`` seconds by the clock (open loop, as phones do), offering
+clients x batch / interval mutations/s (50 x 20 / 1.0 = 1,000 /s by default); it measures the
+latency at that load.
 
 The default server is 3 sync gunicorn workers (one request at a time each): on 2 cores it beat
 4 workers x 4 threads and 2 x 8 (gthread), where threads of one worker share its GIL, and 2 or 4
@@ -8,7 +16,7 @@ sync workers (docs/benchmarks.md, "Offline sync").
 
 Creates its own database (dropped afterwards), seeds reps and accounts, then measures
 (a) one push of 1,000 touch.log mutations, (b) N concurrent clients pushing batches and pulling
-for --duration seconds (mutations/s, p50/p95 of push and pull), (c) counts touches in the
+for --duration seconds (mutations/s, p50/p95/p99 of push and pull), (c) counts touches in the
 database afterwards: every mutation a client saw acknowledged is there once, nothing twice.
 """
 
@@ -125,49 +133,91 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Phone(threading.Thread):
-    """One client: push a batch (its outbox), pull everything new, repeat until the deadline."""
+    """One client. ``closed``: push a batch (its outbox), pull everything new, repeat at once.
+    ``paced``: every ``interval`` seconds ``batch`` new touches join the outbox, then it pushes
+    the outbox and pulls; the ticks follow the clock (open loop), so a slow answer makes the next
+    sync start late and carry more, but never lowers the offered load.
+    """
 
-    def __init__(self, base: str, email: str, accounts: list[int], batch: int, deadline: float):
+    def __init__(
+        self,
+        base: str,
+        email: str,
+        accounts: list[int],
+        batch: int,
+        deadline: float,
+        *,
+        interval: float | None = None,
+        phase: float = 0.0,
+    ):
         super().__init__(daemon=True)
         self.base, self.email, self.accounts = base, email, accounts
         self.batch, self.deadline = batch, deadline
+        self.interval, self.phase = interval, phase
         self.client_id = f"bench-{uuid.uuid4().hex[:8]}"
         self.push_s: list[float] = []
         self.pull_s: list[float] = []
+        self.late_s: list[float] = []  # paced: how late each sync started after its tick
         self.acked: list[str] = []  # touch ids the server acknowledged
+        self.last_acked = 0  # the server's last_mutation_id for this client
         self.errors = 0
 
     def run(self) -> None:
-        """Push and pull until the deadline; a failed push is retried as the same batch."""
+        """Sync until the deadline; a failed push is retried with the same mutations."""
         session = login(self.base, self.email, PASSWORD)
         next_id, cursor = 1, ""
         outbox: list[dict] = []
+        start = time.monotonic() + self.phase
+        tick = 0
         while time.monotonic() < self.deadline:
-            if not outbox:
-                outbox = touches(self.accounts, next_id, self.batch)
-                next_id += self.batch
-            body = {"client_id": self.client_id, "schema_version": 1, "mutations": outbox}
-            t0 = time.perf_counter()
-            try:
-                r = session.post(f"{self.base}/api/sync/push", json=body, timeout=60)
-            except requests.RequestException:
-                self.errors += 1
-                continue
-            self.push_s.append(time.perf_counter() - t0)
-            if r.status_code != 200:
-                self.errors += 1
-                continue
-            last = r.json()["last_mutation_id"]
-            self.acked += [m["args"]["id"] for m in outbox if m["mutation_id"] <= last]
-            outbox = [m for m in outbox if m["mutation_id"] > last]
-            t0 = time.perf_counter()
-            query = {"schema_version": 1, "limit": 500, **({"cursor": cursor} if cursor else {})}
-            r = session.get(f"{self.base}/api/sync/pull", params=query, timeout=60)
-            self.pull_s.append(time.perf_counter() - t0)
-            if r.status_code == 200:
-                cursor = r.json()["cursor"]
+            if self.interval is None:
+                if not outbox:
+                    outbox = touches(self.accounts, next_id, self.batch)
+                    next_id += self.batch
             else:
-                self.errors += 1
+                due = start + tick * self.interval
+                if due >= self.deadline:
+                    break
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                self.late_s.append(max(0.0, -wait))
+                # Ticks missed while an answer was slow still log their touches (the rep kept
+                # working), so the offered load stays batch / interval per phone.
+                ticks = max(1, int((time.monotonic() - start) / self.interval) - tick + 1)
+                tick += ticks
+                outbox += touches(self.accounts, next_id, self.batch * ticks)
+                next_id += self.batch * ticks
+            cursor = self._sync(session, outbox, cursor)
+            outbox = [m for m in outbox if m["mutation_id"] > self.last_acked]
+
+    def _sync(self, session: requests.Session, outbox: list[dict], cursor: str) -> str:
+        """One push of the outbox and one pull; the new cursor (the old one if the pull failed)."""
+        body = {"client_id": self.client_id, "schema_version": 1, "mutations": outbox}
+        t0 = time.perf_counter()
+        try:
+            r = session.post(f"{self.base}/api/sync/push", json=body, timeout=60)
+        except requests.RequestException:
+            self.errors += 1
+            return cursor
+        self.push_s.append(time.perf_counter() - t0)
+        if r.status_code != 200:
+            self.errors += 1
+            return cursor
+        self.last_acked = r.json()["last_mutation_id"]
+        self.acked += [m["args"]["id"] for m in outbox if m["mutation_id"] <= self.last_acked]
+        t0 = time.perf_counter()
+        query = {"schema_version": 1, "limit": 500, **({"cursor": cursor} if cursor else {})}
+        try:
+            r = session.get(f"{self.base}/api/sync/pull", params=query, timeout=60)
+        except requests.RequestException:
+            self.errors += 1
+            return cursor
+        self.pull_s.append(time.perf_counter() - t0)
+        if r.status_code != 200:
+            self.errors += 1
+            return cursor
+        return r.json()["cursor"]
 
 
 def main() -> None:
@@ -178,7 +228,15 @@ def main() -> None:
     )
     p.add_argument("--duration", type=float, default=60.0)
     p.add_argument("--clients", type=int, default=50)
-    p.add_argument("--batch", type=int, default=20, help="mutations per push in phase (b)")
+    p.add_argument("--batch", type=int, default=20, help="mutations per push (per tick) in (b)")
+    p.add_argument(
+        "--mode",
+        choices=("closed", "paced"),
+        default="closed",
+        help="closed: each client syncs again as soon as answered (saturation); paced: every "
+        "--interval seconds (offered load clients x batch / interval mutations/s)",
+    )
+    p.add_argument("--interval", type=float, default=1.0, help="paced: seconds between syncs")
     p.add_argument("--workers", type=int, default=3)
     p.add_argument("--threads", type=int, default=1, help="more than 1: the gthread worker")
     p.add_argument("--accounts-per-rep", type=int, default=100)
@@ -207,7 +265,20 @@ def main() -> None:
             print(f"(a) one push of 1,000 touch.log mutations: {big * 1000:.0f} ms")
 
             deadline = time.monotonic() + args.duration
-            phones = [Phone(server.url, e, accounts[e], args.batch, deadline) for e in emails[:-1]]
+            interval = args.interval if args.mode == "paced" else None
+            # Paced phones start spread over one interval, as phones would, not in lockstep.
+            phones = [
+                Phone(
+                    server.url,
+                    e,
+                    accounts[e],
+                    args.batch,
+                    deadline,
+                    interval=interval,
+                    phase=i * args.interval / args.clients,
+                )  # fmt: skip
+                for i, e in enumerate(emails[:-1])
+            ]
             started = time.monotonic()
             for phone in phones:
                 phone.start()
@@ -219,14 +290,21 @@ def main() -> None:
         acked = [t for phone in phones for t in phone.acked]
         pushes = [s for phone in phones for s in phone.push_s]
         pulls = [s for phone in phones for s in phone.pull_s]
+        late = [s for phone in phones for s in phone.late_s]
+        mode = "closed loop" if interval is None else f"paced, every {interval:g} s"
+        offered = (
+            "" if interval is None else f" of {args.clients * args.batch / interval:.0f} offered"
+        )
         print(
-            f"(b) {args.clients} clients x {args.duration:.0f} s, batches of {args.batch}, "
-            f"gunicorn {args.workers} workers x {args.threads} threads: "
-            f"{len(acked) / elapsed:.0f} mutations/s acknowledged; "
-            f"push p50 {pct(pushes, 0.5):.0f} ms p95 {pct(pushes, 0.95):.0f} ms ({len(pushes)}); "
-            f"pull p50 {pct(pulls, 0.5):.0f} ms p95 {pct(pulls, 0.95):.0f} ms ({len(pulls)}); "
+            f"(b) {mode}: {args.clients} clients x {args.duration:.0f} s, batches of "
+            f"{args.batch}, gunicorn {args.workers} workers x {args.threads} threads: "
+            f"{len(acked) / elapsed:.0f} mutations/s acknowledged{offered}; "
+            f"push {_dist(pushes)}; pull {_dist(pulls)}; "
             f"errors {sum(phone.errors for phone in phones)}"
         )
+        if late:
+            # Open loop: a sync that starts after its tick is queueing the latencies above omit.
+            print(f"    sync start after its tick: {_dist(late)}")
         engine = create_engine(url)
         with engine.connect() as conn:
             from backend.models import Touch
@@ -249,6 +327,13 @@ def main() -> None:
     finally:
         if not args.keep:
             drop_database(args.database_url, name)
+
+
+def _dist(seconds: list[float]) -> str:
+    return (
+        f"p50 {pct(seconds, 0.5):.0f} p95 {pct(seconds, 0.95):.0f} "
+        f"p99 {pct(seconds, 0.99):.0f} ms ({len(seconds)})"
+    )
 
 
 def _load() -> str:
