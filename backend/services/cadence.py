@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
+    bindparam,
     func,
     literal,
     null,
@@ -149,7 +151,8 @@ def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
     window_start = min((period_containing(r.period, as_of).first for r in rules), default=as_of)
     accounts: list[AccountRef] = []
     touches: dict[tuple[int, str], list[date]] = defaultdict(list)
-    for row in db.session.execute(_accounts_and_touch_dates(rep, window_start, as_of)):
+    params = {"rep_id": rep.id, "window_start": window_start, "as_of": as_of}
+    for row in db.session.execute(_accounts_and_touch_dates(), params).all():
         if row.type is None:
             accounts.append(AccountRef(row.id, row.name, row.tier, row.kare))
         elif rules:
@@ -160,8 +163,12 @@ def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
     return DueSnapshot(items, [a.id for a in accounts], types)
 
 
-def _accounts_and_touch_dates(rep: User, window_start: date, as_of: date) -> CompoundSelect:
+@cache
+def _accounts_and_touch_dates() -> CompoundSelect:
     """One read: the rep's live accounts (rows without a type), and their touches' local dates.
+
+    Parameters ``rep_id``, ``window_start`` and ``as_of``. Built once: the statement is the same
+    for every pull, and constructing it again each time cost more than running it.
 
     Touch rows come one per account, type and day in ``[window_start, as_of]`` with the count, so
     they stay few however busy the rep is; plus the latest day before the window per account and
@@ -169,7 +176,8 @@ def _accounts_and_touch_dates(rep: User, window_start: date, as_of: date) -> Com
     index scan (``ix_accounts_owner_live``, ``ix_touches_account_type_date``) whatever the
     planner's statistics say.
     """
-    live = (Account.owner_id == rep.id) & Account.deleted_at.is_(None)
+    window_start, as_of = bindparam("window_start", type_=Date), bindparam("as_of", type_=Date)
+    live = (Account.owner_id == bindparam("rep_id", type_=Integer)) & Account.deleted_at.is_(None)
     mine = select(Account.id).where(live)
     blank_account = (null().cast(String), null().cast(String), null().cast(String))
     own = select(
