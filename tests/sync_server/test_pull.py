@@ -189,3 +189,23 @@ def test_routes_of_the_week_come_down_and_stop_updates_round_trip(db, team, logi
         [mutation(1, "route.reorder", {"route_id": route.id, "base_version": 3, "order": ids})],
     )
     assert other["results"][0]["reason"] == "not_in_scope"
+
+
+def test_pulled_touches_have_the_rest_shape(db, team, login):
+    """The pull's own touch serialiser and TouchSchema agree, with and without a check-in."""
+    from backend.models import Touch
+    from backend.schemas.touch import TouchSchema
+    from backend.services.sync_pull import touch_json
+
+    a = login(team["a"])
+    acc = team["accounts"][0]
+    plain = touch(acc.id)
+    checked_in = {**touch(acc.id), "checkin": {"lat": 48.1, "lon": 11.5, "accuracy_m": 12.0}}
+    push(a, [mutation(1, "touch.log", plain), mutation(2, "touch.log", checked_in)])
+    changes, _ = pull_all(a)
+    pulled = {c["id"]: c["data"] for c in changes if c["entity"] == "touch" and c["op"] == "put"}
+    listed = {t["id"]: t for t in a.get(f"/api/touches?account_id={acc.id}").get_json()}
+    assert pulled == listed and set(pulled) == {plain["id"], checked_in["id"]}
+    assert pulled[checked_in["id"]]["checkin"]["accuracy_m"] == 12.0
+    for row in _db.session.scalars(_db.select(Touch)):
+        assert touch_json(row) == TouchSchema().dump(row)
