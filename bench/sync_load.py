@@ -279,12 +279,13 @@ def main() -> None:
                 )  # fmt: skip
                 for i, e in enumerate(emails[:-1])
             ]
-            started = time.monotonic()
+            started, cpu_before = time.monotonic(), server_cpu_seconds(server.proc.pid)
             for phone in phones:
                 phone.start()
             for phone in phones:
                 phone.join(args.duration + 120)
             elapsed = time.monotonic() - started
+            server_cpu = server_cpu_seconds(server.proc.pid) - cpu_before
         finally:
             server.stop()
         acked = [t for phone in phones for t in phone.acked]
@@ -302,6 +303,8 @@ def main() -> None:
             f"push {_dist(pushes)}; pull {_dist(pulls)}; "
             f"errors {sum(phone.errors for phone in phones)}"
         )
+        syncs = len(pulls) or 1
+        print(f"    gunicorn CPU per sync (push + pull): {server_cpu * 1000 / syncs:.1f} ms")
         if late:
             # Open loop: a sync that starts after its tick is queueing the latencies above omit.
             print(f"    sync start after its tick: {_dist(late)}")
@@ -327,6 +330,23 @@ def main() -> None:
     finally:
         if not args.keep:
             drop_database(args.database_url, name)
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU seconds used so far by the gunicorn master and its workers (Linux /proc; 0 elsewhere).
+
+    Throughput on a shared machine moves with the neighbours; CPU per request moves much less.
+    """
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if master_pid in (pid, ppid):
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _dist(seconds: list[float]) -> str:
