@@ -11,7 +11,8 @@ from routing.models import ProblemError
 from routing.problem_io import format_time, parse_optw, parse_problem, parse_time, plan_to_dict
 from routing.solver import solve
 
-OPTW = Path("/work/shared/bench/optw/solomon_100")
+# ../shared beside the checkout (as in CI), not a machine-specific absolute path.
+OPTW = Path(__file__).resolve().parents[3] / "shared" / "bench" / "optw" / "solomon_100"
 
 GOOD = {
     "date": "2026-11-24",
