@@ -6,6 +6,8 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from backend.hours import to_minutes
+
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -17,10 +19,8 @@ class BaseSchema(Schema):
         unknown = RAISE
 
 
-def minutes(hhmm: str) -> int:
-    """``"08:30"`` -> 510."""
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
+# One parser of "HH:MM" for the whole backend.
+minutes = to_minutes
 
 
 def validate_windows(windows: list) -> None:
