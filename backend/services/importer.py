@@ -93,9 +93,12 @@ class ImportReport:
 
 
 def _clean(raw: dict) -> tuple[dict, dict]:
-    """Drop blank cells, lower-case headers, turn the hours text into a dict."""
+    """Drop blank cells and columns we do not use, turn the hours text into a dict.
+
+    CRM exports carry many other columns: they are ignored. csv.DictReader files cells beyond
+    the header under the key None: that row is malformed.
+    """
     data = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-    extra = {k for k in data if k not in COLUMNS}
     data = {k: v for k, v in data.items() if v != "" and k in COLUMNS}
     errors: dict[str, list[str]] = {}
     if "opening_hours" in data:
@@ -104,7 +107,7 @@ def _clean(raw: dict) -> tuple[dict, dict]:
         except HoursError as err:
             errors["opening_hours"] = [str(err)]
             data.pop("opening_hours")
-    if extra and None in raw:
+    if None in raw:
         errors["_row"] = ["More cells than headers."]
     return data, errors
 

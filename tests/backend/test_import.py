@@ -202,3 +202,16 @@ def test_cli_import_with_progress_and_dry_run(db, runner, setup, tmp_path):
         and "row 3" in result.output
         and "nothing was written" in result.output
     )
+
+
+def test_a_row_with_more_cells_than_headers_is_reported(db, login, setup):
+    admin, _, rep, territory = setup
+    text = _csv(_rows(3, rep.email, territory.name))
+    lines = text.splitlines()
+    lines[2] += ",surplus"  # the second data row, row 3 in spreadsheet terms
+    response = _upload(login(admin), "\n".join(lines) + "\n")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"row": 3, "errors": {"_row": ["More cells than headers."]}}
+    ]
+    assert _count(db) == 0
