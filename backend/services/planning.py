@@ -217,15 +217,25 @@ def _stop_doc(planned, account: Account, problem_stop: Stop, seq: int) -> dict:
 
 
 def store_plan(
-    rep: User, day: date, day_problem: DayProblem, plan: Plan, kept: list[dict] | None = None
+    rep: User,
+    day: date,
+    day_problem: DayProblem,
+    plan: Plan,
+    kept: list[dict] | None = None,
+    skipped: list[dict] | None = None,
 ) -> RoutePlan:
-    """Write the plan as the rep's route for ``day`` (a new version of an existing route)."""
+    """Write the plan as the rep's route for ``day`` (a new version of an existing route).
+
+    ``kept``: stops already visited today, first; ``skipped``: stops the rep skipped, last (the
+    rep still sees them, with their reasons).
+    """
     by_id = {s.id: s for s in day_problem.problem.stops}
     kept = kept or []
     stops = [dict(s, seq=i + 1) for i, s in enumerate(kept)]
     for planned in plan.stops:
         account = day_problem.accounts[planned.id]
         stops.append(_stop_doc(planned, account, by_id[planned.id], len(stops) + 1))
+    stops += [dict(s, seq=len(stops) + i + 1) for i, s in enumerate(skipped or [])]
     dropped = [
         {"account_id": int(d.id), "name": day_problem.accounts[d.id].name, "reason": d.reason}
         for d in plan.dropped
@@ -282,23 +292,17 @@ def reoptimize(rep: User, route: RoutePlan, position: Location, at: datetime) ->
     if local.date() != route.date:
         raise Invalid("Wrong day.", {"at": [f"The route is for {route.date.isoformat()}."]})
     kept = [s for s in route.stops if s["status"] in ("arrived", "done")]
-    skipped = {s["account_id"] for s in route.stops if s["status"] == "skipped"}
+    skipped = [s for s in route.stops if s["status"] == "skipped"]
     now = local.hour * 3600 + local.minute * 60 + local.second
     day_problem = build_day_problem(
         rep,
         route.date,
         start_at=now,
         position=position,
-        exclude={s["account_id"] for s in kept} | skipped,
+        exclude={s["account_id"] for s in kept + skipped},
     )
     plan = solve_day(day_problem)
-    skipped_docs = [s for s in route.stops if s["status"] == "skipped"]
-    route = store_plan(rep, route.date, day_problem, plan, kept=kept)
-    route.stops = [
-        *route.stops,
-        *[dict(s, seq=len(route.stops) + i + 1) for i, s in enumerate(skipped_docs)],
-    ]
-    return route
+    return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped)
 
 
 def get_day(rep: User, day: date) -> RoutePlan | None:
