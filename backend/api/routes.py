@@ -31,6 +31,11 @@ def _day(text: str) -> date:
         raise Invalid("Bad date.", {"date": ["Use YYYY-MM-DD."]}) from None
 
 
+def _rep(query: dict):
+    """The rep the request is about: ``?rep=`` (id or email, within scope) or the caller."""
+    return resolve_rep(user(), query.get("rep"))
+
+
 def _route(rep, day: date):
     route = planning.get_day(rep, day)
     if route is None:
@@ -48,7 +53,7 @@ class RouteByDate(MethodView):
     @blp.response(200, RouteSchema)
     def get(self, query, day):
         """The stored route of the rep (default: the caller) for the date."""
-        return _route(resolve_rep(user(), query.get("rep")), _day(day))
+        return _route(_rep(query), _day(day))
 
 
 @blp.route("/<string:day>/plan")
@@ -62,7 +67,7 @@ class RoutePlan(MethodView):
     @blp.response(200, RouteSchema)
     def post(self, query, args, day):
         """Plan (or re-plan) the day from the rep's due visits, opening hours and appointments."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         route = planning.plan_day(rep, _day(day), time_limit=(args or {}).get("time_limit"))
         db.session.commit()
         return route
@@ -79,7 +84,7 @@ class RouteReoptimize(MethodView):
     @blp.response(200, RouteSchema)
     def post(self, query, now, day):
         """Re-plan from where the rep is now, keeping the visits already made."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         route = _route(rep, _day(day))
         at = now.get("at") or datetime.now(UTC)
         route = planning.reoptimize(rep, route, Location(now["lat"], now["lon"]), at)
@@ -98,7 +103,7 @@ class RouteStop(MethodView):
     @blp.response(200, RouteSchema)
     def patch(self, query, data, day, account_id):
         """Mark a stop arrived, done or skipped (with a reason)."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         route = route_stops.update_stop(
             user(),
             _route(rep, _day(day)),
@@ -122,7 +127,7 @@ class RouteOrder(MethodView):
     @blp.response(200, RouteSchema)
     def put(self, query, data, day):
         """Put the stops in the rep's own order."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         route = route_stops.reorder(
             user(), _route(rep, _day(day)), data["order"], data["base_version"]
         )
@@ -147,7 +152,7 @@ class RouteWeek(MethodView):
     @blp.response(200, WeekSchema)
     def get(self, query, monday):
         """The stored routes of the week's working days (plan them with POST .../plan)."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         return week_planning.stored_week(rep, _monday(monday))
 
 
@@ -161,7 +166,7 @@ class RouteWeekPlan(MethodView):
     @blp.response(200, WeekSchema)
     def post(self, query, monday):
         """Spread due visits over the days not started yet, keeping cadence spacing."""
-        rep = resolve_rep(user(), query.get("rep"))
+        rep = _rep(query)
         week = week_planning.plan_week(rep, _monday(monday))
         db.session.commit()
         return week
