@@ -40,8 +40,10 @@ def query_accounts(user: User, filters: dict) -> Select:
 def _check_refs(user: User, data: dict) -> None:
     """Tier, owner and territory must exist and be within what ``user`` may assign."""
     errors: dict[str, list[str]] = {}
-    if "tier" in data and data["tier"] not in plan_store.known_tiers():
-        errors["tier"] = [f"Unknown tier; the plan has {', '.join(plan_store.known_tiers())}."]
+    if "tier" in data:
+        tiers = plan_store.known_tiers()
+        if data["tier"] not in tiers:
+            errors["tier"] = [f"Unknown tier; the plan has {', '.join(tiers)}."]
     if data.get("owner_id") is not None:
         owner = db.session.get(User, data["owner_id"])
         if owner is None or not owner.is_active:
