@@ -1,90 +1,63 @@
-"""FieldRep backend: the Flask application factory."""
+"""FieldRep backend: the composition root that puts the core and every domain together.
+
+``backend.core`` knows no domain; this module is the one place that lists them all (the order
+of ``BLUEPRINTS`` is the order of the OpenAPI document).
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Flask
+
+# Every domain's models, imported so Alembic and ``create_all`` see every table.
+MODELS = (
+    "backend.users.models",
+    "backend.accounts.models",
+    "backend.cadence.models",
+    "backend.touches.models",
+    "backend.routes.models",
+    "backend.sync.models",
+    "backend.reminders.models",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, blueprints, error envelope; no tables, no migrations."""
-    app = Flask(__name__, instance_relative_config=True)
-    from backend.config import Config
+    """Build the app: the core, then each domain's models, blueprints, hooks and commands."""
+    import importlib
 
-    app.config.from_object(Config)
-    if test_config is None:
-        if os.environ.get("FIELDREP_ENV") == "production":
-            from backend.config import ProductionConfig
+    from backend.core.app import build_app
+    from backend.core.extensions import api
 
-            app.config.from_object(ProductionConfig)
-        app.config.from_prefixed_env("FIELDREP")
-        for key in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "OSRM_URL", "GEOCODER_URL"):
-            if os.environ.get(key):
-                app.config[key if key != "DATABASE_URL" else "SQLALCHEMY_DATABASE_URI"] = (
-                    os.environ[key]
-                )
-    else:
-        from backend.config import TestConfig
+    app = build_app(test_config)
+    for name in MODELS:
+        importlib.import_module(name)
 
-        app.config.from_object(TestConfig)
-        app.config.update(test_config)
-
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = (
-            f"sqlite:///{Path(app.instance_path) / 'fieldrep.sqlite'}"
-        )
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-            "connect_args": {"timeout": 30},
-        }
-    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
-
-    from backend import models  # noqa: F401  (register tables on the metadata)
-    from backend.extensions import api, csrf, db, limiter, login_manager, migrate
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    api.init_app(app)
-
-    from backend import sqlite_pragmas
-
-    sqlite_pragmas.install(app)
-
-    from backend.api import register_blueprints
-    from backend.auth import install_auth
-    from backend.errors import register_error_handlers
-    from backend.web import web
+    from backend.accounts import views as accounts
+    from backend.cadence import views as cadence
+    from backend.cli import register_commands
+    from backend.reminders import views as reminders
+    from backend.routes import views as routes
+    from backend.sync import views as sync
+    from backend.sync.service import changelog
+    from backend.touches import views as touches
+    from backend.users import views as users
+    from backend.users.auth import install_auth
 
     install_auth(app)
-    register_blueprints(api)
-    app.register_blueprint(web)
-    register_error_handlers(app)
-    from backend.services import changelog
-
+    blueprints = (
+        *users.BLUEPRINTS,
+        accounts.blp,
+        touches.blp,
+        *cadence.BLUEPRINTS,
+        *routes.BLUEPRINTS,
+        sync.blp,
+        reminders.blp,
+    )
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
     changelog.install(app)
-
-    from backend.cli import register_commands
-
     register_commands(app)
     if app.config.get("REMINDERS_IN_PROCESS"):  # opt-in: one process serving alone
-        from backend.jobs import install_scheduler
+        from backend.reminders.jobs import install_scheduler
 
         install_scheduler(app)
     return app
-
-
-def _normalise_db_url(url: str) -> str:
-    """Use the psycopg 3 driver for plain ``postgres://`` / ``postgresql://`` URLs."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
 
-from backend.extensions import db
-from backend.models import Account, Touch, User
-from backend.services import plan_store
-from backend.services.demo import HOURS_PATTERNS
-from backend.services.users import hash_password
+from backend.accounts.models import Account
+from backend.cadence import plan_store
+from backend.core.extensions import db
+from backend.demo.service import HOURS_PATTERNS
+from backend.touches.models import Touch
+from backend.users.models import User
+from backend.users.service import hash_password
 
 CENTER = (48.137, 11.575)
 

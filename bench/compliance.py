@@ -33,10 +33,12 @@ from sqlalchemy import insert, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from backend import create_app  # noqa: E402
-from backend.extensions import db  # noqa: E402
-from backend.models import Account, Territory, Touch, User, territory_members  # noqa: E402
-from backend.services import plan_store  # noqa: E402
-from backend.services.compliance import compliance_report  # noqa: E402
+from backend.accounts.models import Account  # noqa: E402
+from backend.cadence import plan_store  # noqa: E402
+from backend.cadence.compliance import compliance_report  # noqa: E402
+from backend.core.extensions import db  # noqa: E402
+from backend.touches.models import Touch  # noqa: E402
+from backend.users.models import Territory, User, territory_members  # noqa: E402
 
 PASSWORD = "bench-password"
 TZ = "Europe/Berlin"

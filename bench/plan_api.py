@@ -28,9 +28,11 @@ from werkzeug.serving import make_server  # noqa: E402
 
 import sync  # noqa: E402, F401  (the real package, before bench/ can shadow it)
 from backend import create_app  # noqa: E402
-from backend.extensions import db  # noqa: E402
-from backend.models import Account, Appointment, User  # noqa: E402
-from backend.services import planning  # noqa: E402
+from backend.accounts.models import Account  # noqa: E402
+from backend.core.extensions import db  # noqa: E402
+from backend.routes.models import Appointment  # noqa: E402
+from backend.routes.service import planning  # noqa: E402
+from backend.users.models import User  # noqa: E402
 from bench._seed import fresh_database, seed_reps  # noqa: E402
 from routing.solver import warm_up  # noqa: E402
 

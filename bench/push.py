@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.push import delivery, vapid  # noqa: E402
+from backend.reminders.webpush import delivery, vapid  # noqa: E402
 from tests.push.push_service import PushService  # noqa: E402
 
 

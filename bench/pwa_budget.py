@@ -50,7 +50,7 @@ def browser_figures(runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     from backend import create_app
-    from backend.extensions import db
+    from backend.core.extensions import db
 
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="fieldrep-bench-") as tmp:

@@ -25,7 +25,7 @@ from push import serve  # noqa: E402  (bench/push.py: the push service process)
 from sqlalchemy import delete, func, insert, select, text  # noqa: E402
 
 from backend import create_app  # noqa: E402
-from backend.push import vapid  # noqa: E402
+from backend.reminders.webpush import vapid  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Berlin
 
@@ -53,8 +53,10 @@ def make_app(db_url: str, pem: str, redis_url: str | None):
 
 def seed(app, subs: list[dict]) -> None:
     """One rep, one tier-B account and one device per subscription, inserted in bulk."""
-    from backend.extensions import db
-    from backend.models import Account, PushSubscription, User
+    from backend.accounts.models import Account
+    from backend.core.extensions import db
+    from backend.reminders.models import PushSubscription
+    from backend.users.models import User
 
     with app.app_context():
         db.drop_all()
@@ -99,8 +101,8 @@ def seed(app, subs: list[dict]) -> None:
 
 def reset_log(app) -> None:
     """Forget every reminder so the next mode sends them all again."""
-    from backend.extensions import db
-    from backend.models import ReminderLog, ReminderSend
+    from backend.core.extensions import db
+    from backend.reminders.models import ReminderLog, ReminderSend
 
     with app.app_context():
         db.session.execute(delete(ReminderSend))
@@ -110,7 +112,7 @@ def reset_log(app) -> None:
 
 def worker_process(db_url: str, pem: str, redis_url: str) -> None:
     """Child process: one RQ SimpleWorker in burst mode."""
-    from backend.jobs import make_worker
+    from backend.core.jobs import make_worker
 
     app = make_app(db_url, pem, redis_url)
     with app.app_context():
@@ -119,9 +121,9 @@ def worker_process(db_url: str, pem: str, redis_url: str) -> None:
 
 def run_mode(mode: str, args, db_url: str, pem: str) -> tuple[float, float, dict]:
     """One reminders run; returns (seconds to decide and claim/enqueue, total seconds, outcomes)."""
-    from backend.extensions import db
-    from backend.models import ReminderSend
-    from backend.services.reminders import run_reminders
+    from backend.core.extensions import db
+    from backend.reminders.models import ReminderSend
+    from backend.reminders.service.schedule import run_reminders
 
     redis_url = args.redis_url if mode == "rq" else None
     app = make_app(db_url, pem, redis_url)

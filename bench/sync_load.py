@@ -68,9 +68,9 @@ def drop_database(base: str, name: str) -> None:
 def seed(url: str, reps: int, accounts_per_rep: int) -> dict[str, list[int]]:
     """Tables, a territory, reps with accounts; {rep email: [account ids]}."""
     from backend import create_app
-    from backend.extensions import db
-    from backend.models import Account
-    from backend.services import users
+    from backend.accounts.models import Account
+    from backend.core.extensions import db
+    from backend.users import service as users
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     out: dict[str, list[int]] = {}
@@ -310,7 +310,7 @@ def main() -> None:
             print(f"    sync start after its tick: {_dist(late)}")
         engine = create_engine(url)
         with engine.connect() as conn:
-            from backend.models import Touch
+            from backend.touches.models import Touch
 
             stored = conn.scalar(select(func.count()).select_from(Touch.__table__))
             distinct_ids = set(acked) | {m["args"]["id"] for m in body["mutations"]}

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from backend import create_app  # noqa: E402
-from backend.extensions import db  # noqa: E402
-from backend.models import RoutePlan  # noqa: E402
+from backend.core.extensions import db  # noqa: E402
+from backend.routes.models import RoutePlan  # noqa: E402
 from bench._seed import fresh_database, seed_reps  # noqa: E402
 
 
@@ -50,7 +50,7 @@ def main() -> None:
         db.engine.dispose()
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    cmd = [sys.executable, "-m", "backend.cli", "plan", "--date", tomorrow, "--all"]
+    cmd = [sys.executable, "-m", "backend", "plan", "--date", tomorrow, "--all"]
     if args.time_limit:
         cmd += ["--time-limit", str(args.time_limit)]
     env = dict(os.environ, DATABASE_URL=url)

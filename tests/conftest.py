@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from backend import create_app
-from backend.extensions import db as _db
+from backend.core.extensions import db as _db
 
 PASSWORD = "correct horse battery"
 
@@ -100,7 +100,7 @@ def _truncate(app) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
-    from backend.extensions import limiter
+    from backend.core.extensions import limiter
 
     limiter.reset()
 
@@ -120,7 +120,7 @@ def runner(app, db):
 @pytest.fixture
 def make_user(db):
     """Factory: ``make_user(role="rep", territory=None, **fields)`` -> User."""
-    from backend.services import users
+    from backend.users import service as users
 
     def make(role: str = "rep", territory=None, **fields):
         fields.setdefault("email", f"{role}-{uuid.uuid4().hex[:8]}@example.com")
@@ -142,7 +142,7 @@ def make_user(db):
 @pytest.fixture
 def make_territory(db):
     """Factory: ``make_territory(manager=None, name=None)`` -> Territory."""
-    from backend.services import users
+    from backend.users import service as users
 
     def make(manager=None, name=None):
         territory = users.create_territory(
@@ -158,7 +158,7 @@ def make_territory(db):
 @pytest.fixture
 def make_account(db):
     """Factory: ``make_account(owner=rep, territory=t, tier="A", **fields)`` -> Account."""
-    from backend.models import Account
+    from backend.accounts.models import Account
 
     counter = iter(range(1, 10**6))
 

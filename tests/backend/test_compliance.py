@@ -10,13 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.cadence.compliance import compliance, compliance_rows, weekly_trend
-from backend.cadence.engine import AccountRef, cadence_status
-from backend.cadence.periods import parse_period
-from backend.cadence.plan import CadenceRule, PlanVersion, plan_at
-from backend.models import Account, CadencePlanVersion, Touch
-from backend.models.mixins import utcnow
-from backend.services.compliance import compliance_report, overdue_accounts
+from backend.accounts.models import Account
+from backend.cadence.compliance import compliance_report, overdue_accounts
+from backend.cadence.engine.compliance import compliance, compliance_rows, weekly_trend
+from backend.cadence.engine.due import AccountRef, cadence_status
+from backend.cadence.engine.periods import parse_period
+from backend.cadence.engine.plan import CadenceRule, PlanVersion, plan_at
+from backend.cadence.models import CadencePlanVersion
+from backend.core.models import utcnow
+from backend.touches.models import Touch
 
 TIERS = [{"tier": t, "visit_minutes": 30, "weight": 1} for t in ("A", "B", "C")]
 

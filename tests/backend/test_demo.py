@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from backend import create_app
-from backend.extensions import db
-from backend.services import demo
+from backend.core.extensions import db
+from backend.demo import service as demo
 
 
 def test_demo_data_counts_and_shapes(scratch_db_url):

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from backend.models import Account
+from backend.accounts.models import Account
 from tests.support.http_stub import StubServer
 
 HEADER = [

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from backend import create_app
-from backend.extensions import db
+from backend.core.extensions import db
 
 
 def test_upgrade_on_empty_database_matches_models(scratch_db_url):

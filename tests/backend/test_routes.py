@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.hours import to_minutes
+from backend.core.hours import to_minutes
 
 DAY = "2026-11-24"  # a Tuesday
 TUE = "tue"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.models import Touch
-from backend.services import touches
+from backend.touches import service as touches
+from backend.touches.models import Touch
 
 
 def _body(account, **fields):

@@ -7,16 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.cadence.compliance import (
+from backend.cadence.engine.compliance import (
     ComplianceRow,
     compliance,
     compliance_rows,
     weekly_trend,
 )
-from backend.cadence.engine import AccountRef
-from backend.cadence.periods import parse_period
-from backend.cadence.plan import CadenceRule
-from backend.cadence.tiering import tier_for_revenue
+from backend.cadence.engine.due import AccountRef
+from backend.cadence.engine.periods import parse_period
+from backend.cadence.engine.plan import CadenceRule
+from backend.cadence.engine.tiering import tier_for_revenue
 
 FAST = settings(max_examples=150, deadline=None)
 NOVEMBER = parse_period("2026-11")

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.cadence.engine import (
-    AccountRef,
-    cadence_status,
-    due_items,
-    group_touch_dates,
+from backend.cadence.engine.due import AccountRef, cadence_status, due_items, group_touch_dates
+from backend.cadence.engine.plan import (
+    CadenceRule,
+    PlanVersion,
+    plan_at,
+    rules_at,
+    visit_minutes_at,
 )
-from backend.cadence.plan import CadenceRule, PlanVersion, plan_at, rules_at, visit_minutes_at
 
 NOV = 11
 

@@ -5,16 +5,16 @@ from datetime import date, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from backend.cadence.engine import (
+from backend.cadence.engine.due import (
     AccountRef,
     cached_cadence_status,
     cadence_status,
     due_dates,
     due_items,
 )
-from backend.cadence.periods import PERIOD_KINDS, period_containing
-from backend.cadence.plan import TOUCH_TYPES, CadenceRule, PlanVersion, rules_at
-from backend.cadence.urgency import DEFAULT_WEIGHTS, urgency_score
+from backend.cadence.engine.periods import PERIOD_KINDS, period_containing
+from backend.cadence.engine.plan import TOUCH_TYPES, CadenceRule, PlanVersion, rules_at
+from backend.cadence.engine.urgency import DEFAULT_WEIGHTS, urgency_score
 
 FAST = settings(max_examples=120, deadline=None)
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))

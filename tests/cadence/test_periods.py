@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.cadence.periods import (
+from backend.cadence.engine.periods import (
     local_date,
     parse_period,
     period_bounds_utc,

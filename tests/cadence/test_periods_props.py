@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.cadence.periods import (
+from backend.cadence.engine.periods import (
     PERIOD_KINDS,
     local_date,
     parse_period,

@@ -84,9 +84,9 @@ def seed(app, tag: str = "e2e", accounts: int = 6, realistic: bool = False) -> S
     ``realistic``: an 08:00-17:30 working day, lunch closures and this month's touch history
     (for screenshots); otherwise open around the clock so any test time has a feasible day.
     """
-    from backend.extensions import db
-    from backend.models import Account
-    from backend.services import users
+    from backend.accounts.models import Account
+    from backend.core.extensions import db
+    from backend.users import service as users
 
     with app.app_context():
         manager = users.create_user(
@@ -136,7 +136,7 @@ def _history(db, rep_id: int, ids: list[int]) -> None:
     import uuid
     from datetime import UTC, time, timedelta
 
-    from backend.models import Touch
+    from backend.touches.models import Touch
 
     tz = ZoneInfo(TIME_ZONE)
     today = datetime.now(tz).date()

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 def _notes(app, account_id):
-    from backend.extensions import db
-    from backend.models import Account
+    from backend.accounts.models import Account
+    from backend.core.extensions import db
 
     with app.app_context():
         value = db.session.get(Account, account_id).notes

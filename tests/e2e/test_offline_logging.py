@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def _touches(app):
-    from backend.extensions import db
-    from backend.models.touch import Touch
+    from backend.core.extensions import db
+    from backend.touches.models import Touch
 
     with app.app_context():
         rows = db.session.scalars(select(Touch)).all()

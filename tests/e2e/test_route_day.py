@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def _stops(app, route_id):
-    from backend.extensions import db
-    from backend.models.route import RoutePlan
+    from backend.core.extensions import db
+    from backend.routes.models import RoutePlan
 
     with app.app_context():
         route = db.session.get(RoutePlan, route_id)
@@ -24,8 +24,8 @@ def _stops(app, route_id):
 
 
 def _visits(app):
-    from backend.extensions import db
-    from backend.models.touch import Touch
+    from backend.core.extensions import db
+    from backend.touches.models import Touch
 
     with app.app_context():
         rows = [(t.account_id, t.type, t.outcome) for t in db.session.scalars(select(Touch))]

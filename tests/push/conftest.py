@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backend.push import vapid
+from backend.reminders.webpush import vapid
 
 from .push_service import PushService
 
@@ -54,7 +54,7 @@ def push_app(app, db, vapid_key, clock, monkeypatch):
 @pytest.fixture
 def add_device(push_app, push_service, db):
     """Factory: ``add_device(rep)`` -> the browser-side subscription, saved for ``rep``."""
-    from backend.services import push_subscriptions
+    from backend.reminders.service import subscriptions as push_subscriptions
 
     def add(rep) -> dict:
         sub = push_service.subscribe()
@@ -68,7 +68,7 @@ def add_device(push_app, push_service, db):
 @pytest.fixture
 def run_at(push_app, clock):
     """``run_at(utc_datetime)`` -> RunReport: one reminders run as if it were that instant."""
-    from backend.services.reminders import run_reminders
+    from backend.reminders.service.schedule import run_reminders
 
     def run(moment: datetime):
         clock.now = moment

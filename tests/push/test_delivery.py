@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from backend.push import delivery, vapid
-from backend.push.delivery import Outcome, PushMessage, RetryPolicy
+from backend.reminders.webpush import delivery, vapid
+from backend.reminders.webpush.delivery import Outcome, PushMessage, RetryPolicy
 
 from .push_service import PushService, Reply
 

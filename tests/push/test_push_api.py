@@ -2,7 +2,7 @@
 
 import base64
 
-from backend.push import vapid
+from backend.reminders.webpush import vapid
 
 
 def _b64(text: str) -> bytes:

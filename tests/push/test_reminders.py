@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from backend.models import PushSubscription, ReminderLog, ReminderSend
-from backend.services import reminder_prefs
-from backend.services.reminders import run_reminders
+from backend.reminders.models import PushSubscription, ReminderLog, ReminderSend
+from backend.reminders.service import prefs as reminder_prefs
+from backend.reminders.service.schedule import run_reminders
 
 BERLIN_0730 = datetime(2026, 11, 6, 6, 30, tzinfo=UTC)  # 07:30 CET
 BERLIN_1000 = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)

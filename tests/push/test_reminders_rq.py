@@ -9,8 +9,8 @@ import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from backend.jobs import RQQueue, get_queue, make_worker
-from backend.services.reminders import run_reminders
+from backend.core.jobs import RQQueue, get_queue, make_worker
+from backend.reminders.service.schedule import run_reminders
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
 BERLIN_1000 = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.push import delivery, vapid
+from backend.reminders.webpush import delivery, vapid
 
 from .push_service import PushService
 

@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.push import vapid
+from backend.reminders.webpush import vapid
 
 
 def test_load_or_create_creates_once_with_private_mode(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from backend.cli.route import route
+from backend.routes.cli.solve import route
 
 from .test_problem_io import GOOD, OPTW
 

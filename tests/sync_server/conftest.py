@@ -68,7 +68,7 @@ def pull_all(client, cursor: str = "", limit: int = 200) -> tuple[list[dict], st
 
 def touch_count(db, ids=None) -> int:
     """Touches stored (of ``ids`` when given)."""
-    from backend.models import Touch
+    from backend.touches.models import Touch
 
     stmt = select(func.count()).select_from(Touch)
     if ids is not None:

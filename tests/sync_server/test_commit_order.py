@@ -11,9 +11,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from backend.extensions import db as _db
-from backend.models import Account
-from backend.services import changelog, changes
+from backend.accounts.models import Account
+from backend.core import changes
+from backend.core.extensions import db as _db
+from backend.sync.service import changelog
 from tests.conftest import is_postgres
 from tests.sync_server.conftest import pull_all
 

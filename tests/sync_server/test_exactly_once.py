@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from backend.models.sync import SyncChange, SyncClient
+from backend.sync.models import SyncChange, SyncClient
 from tests.sync_server.conftest import body, mutation, touch, touch_count
 
 # One network event: (which phone, which slice of its outbox, shuffled?, duplicated?, answer lost?,

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from backend.models import Account, Touch
-from backend.models.sync import SyncChange, SyncMutation
-from backend.services import sync_push
+from backend.accounts.models import Account
+from backend.sync.models import SyncChange, SyncMutation
+from backend.sync.service import push as sync_push
+from backend.touches.models import Touch
 from tests.sync_server.conftest import mutation, push, touch
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from backend.extensions import db as _db
-from backend.models import RoutePlan
-from backend.services import changelog
+from backend.core.extensions import db as _db
+from backend.routes.models import RoutePlan
+from backend.sync.service import changelog
 from tests.sync_server.conftest import mutation, pull_all, push, touch
 
 
@@ -84,7 +84,7 @@ def test_deletes_are_tombstones_and_moves_between_territories_leave(
 
 
 def _make_admin(db):
-    from backend.services import users
+    from backend.users import service as users
     from tests.conftest import PASSWORD
 
     admin = users.create_user(
@@ -193,9 +193,9 @@ def test_routes_of_the_week_come_down_and_stop_updates_round_trip(db, team, logi
 
 def test_pulled_touches_have_the_rest_shape(db, team, login):
     """The pull's own touch serialiser and TouchSchema agree, with and without a check-in."""
-    from backend.models import Touch
-    from backend.schemas.touch import TouchSchema
-    from backend.services.sync_pull import touch_json
+    from backend.sync.service.pull import touch_json
+    from backend.touches.models import Touch
+    from backend.touches.schemas import TouchSchema
 
     a = login(team["a"])
     acc = team["accounts"][0]

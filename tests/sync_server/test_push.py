@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from backend.models import Account, Touch
+from backend.accounts.models import Account
+from backend.touches.models import Touch
 from sync import MAX_BATCH, MIN_SUPPORTED_SCHEMA_VERSION
 from tests.sync_server.conftest import body, mutation, pull_all, push, touch, touch_count
 

@@ -1,0 +1,62 @@
+"""Accounts (customers and prospects) and the geocoding cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.extensions import db
+from backend.core.models import Timestamped, Versioned
+from backend.users.models import Territory, User
+
+KARE = ("keep", "attain", "recapture", "expand")
+STATUSES = ("lead", "opportunity", "customer")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Account(Versioned, db.Model):
+    """A customer or prospect with location, weekly opening hours, tier and economics."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        Index("ix_accounts_owner_live", "owner_id", "deleted_at"),
+        Index("ix_accounts_territory_live", "territory_id", "deleted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(400))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    tier: Mapped[str] = mapped_column(String(16), default="C", index=True)
+    kare: Mapped[str] = mapped_column(String(16), default="keep")
+    status: Mapped[str] = mapped_column(String(16), default="customer")
+    revenue: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_to_serve: Mapped[float] = mapped_column(Float, default=0.0)
+    # {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], ..., "sun": []}
+    opening_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    service_minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    contacts: Mapped[list] = mapped_column(JSON, default=list)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL")
+    )
+    # Soft delete: sync needs tombstones.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    territory: Mapped[Territory | None] = relationship()
+
+
+class GeocodeCache(Timestamped, db.Model):
+    """Answers of the geocoder, so a re-import never asks twice for the same address."""
+
+    __tablename__ = "geocode_cache"
+
+    query: Mapped[str] = mapped_column(String(400), primary_key=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,118 @@
+"""Account schemas: output, create, patch, query args, import report."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from backend.core.schemas import BaseSchema, Lat, Lon, OpeningHours
+
+KARE = ("keep", "attain", "recapture", "expand")
+STATUSES = ("lead", "opportunity", "customer")
+
+
+class ContactSchema(BaseSchema):
+    """A person at the account."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phone = fields.String(load_default="", validate=validate.Length(max=50))
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    role = fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class AccountSchema(BaseSchema):
+    """An account as the API shows it."""
+
+    id = fields.Integer()
+    external_id = fields.String(allow_none=True)
+    name = fields.String()
+    address = fields.String(allow_none=True)
+    lat = fields.Float()
+    lon = fields.Float()
+    tier = fields.String()
+    kare = fields.String()
+    status = fields.String()
+    revenue = fields.Float()
+    cost_to_serve = fields.Float()
+    opening_hours = fields.Dict()
+    service_minutes = fields.Integer(allow_none=True)
+    notes = fields.String()
+    contacts = fields.List(fields.Dict())
+    owner_id = fields.Integer(allow_none=True)
+    territory_id = fields.Integer(allow_none=True)
+    version = fields.Integer()
+    updated_at = fields.AwareDateTime()
+
+
+class AccountWriteFields(BaseSchema):
+    """Fields an account write may carry (all optional here; create requires some)."""
+
+    external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=400))
+    lat = Lat()
+    lon = Lon()
+    tier = fields.String(validate=validate.Length(min=1, max=16))
+    kare = fields.String(validate=validate.OneOf(KARE))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    revenue = fields.Float(validate=validate.Range(min=0))
+    cost_to_serve = fields.Float(validate=validate.Range(min=0))
+    opening_hours = OpeningHours()
+    service_minutes = fields.Integer(allow_none=True, validate=validate.Range(1, 480))
+    notes = fields.String(validate=validate.Length(max=10000))
+    contacts = fields.List(fields.Nested(ContactSchema), validate=validate.Length(max=50))
+    owner_id = fields.Integer(allow_none=True)
+    territory_id = fields.Integer(allow_none=True)
+
+
+class AccountInSchema(AccountWriteFields):
+    """Create an account."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    lat = Lat(required=True)
+    lon = Lon(required=True)
+
+
+class AccountPatchSchema(AccountWriteFields):
+    """Change an account; ``base_version`` guards against overwriting someone else's edit."""
+
+    base_version = fields.Integer(validate=validate.Range(min=1))
+
+
+class AccountQuerySchema(BaseSchema):
+    """Filters for the account list."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    tier = fields.String()
+    kare = fields.String(validate=validate.OneOf(KARE))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    owner_id = fields.Integer()
+    territory_id = fields.Integer()
+    sort = fields.String(
+        load_default="name", validate=validate.OneOf(("name", "-revenue", "tier", "-updated_at"))
+    )
+
+
+class ImportQuerySchema(BaseSchema):
+    """Import options."""
+
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ImportRowErrorSchema(BaseSchema):
+    """One bad row."""
+
+    row = fields.Integer()
+    errors = fields.Dict()
+
+
+class ImportReportSchema(BaseSchema):
+    """What an import did, or would do."""
+
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    geocoded = fields.Integer()
+    written = fields.Boolean()
+    errors = fields.List(fields.Nested(ImportRowErrorSchema))

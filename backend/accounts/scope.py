@@ -1,0 +1,30 @@
+"""Object-level access to accounts: which accounts a user may read and write."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select, true
+
+from backend.accounts.models import Account
+from backend.core.errors import NotFound
+from backend.core.extensions import db
+from backend.users.models import Territory, User
+
+
+def account_scope(user: User) -> ColumnElement[bool]:
+    """SQL condition on Account for what ``user`` may read and write."""
+    if user.role == "admin":
+        return true()
+    if user.role == "manager":
+        return Account.territory_id.in_(select(Territory.id).where(Territory.manager_id == user.id))
+    return Account.owner_id == user.id
+
+
+def get_account(user: User, account_id: int, *, include_deleted: bool = False) -> Account:
+    """The account if it exists and is in scope; otherwise NotFound (never reveal existence)."""
+    stmt = select(Account).where(Account.id == account_id, account_scope(user))
+    if not include_deleted:
+        stmt = stmt.where(Account.deleted_at.is_(None))
+    account = db.session.scalar(stmt)
+    if account is None:
+        raise NotFound(f"Account {account_id} not found.")
+    return account

@@ -1,0 +1,100 @@
+"""Accounts and the CRM import."""
+
+from flask.views import MethodView
+from flask_login import login_required
+from flask_smorest.fields import Upload
+
+from backend.accounts import importer
+from backend.accounts import service as accounts
+from backend.accounts.schemas import (
+    AccountInSchema,
+    AccountPatchSchema,
+    AccountQuerySchema,
+    AccountSchema,
+    ImportQuerySchema,
+    ImportReportSchema,
+)
+from backend.accounts.scope import get_account
+from backend.core.extensions import db
+from backend.core.schemas import BaseSchema
+from backend.core.views import Blueprint, SelectPage, roles, user
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/accounts", description="Accounts")
+
+
+class ImportFileSchema(BaseSchema):
+    """The uploaded CSV."""
+
+    file = Upload(required=True)
+
+
+@blp.route("")
+class Accounts(MethodView):
+    """Accounts in scope."""
+
+    decorators = [login_required]
+
+    @blp.arguments(AccountQuerySchema, location="query")
+    @blp.response(200, AccountSchema(many=True))
+    @blp.paginate(SelectPage)
+    def get(self, filters):
+        """List accounts in the caller's scope, with filters, search and pagination."""
+        return accounts.query_accounts(user(), filters)
+
+    @blp.arguments(AccountInSchema)
+    @blp.response(201, AccountSchema)
+    def post(self, data):
+        """Create an account."""
+        account = accounts.create_account(user(), data)
+        db.session.commit()
+        return account
+
+
+@blp.route("/<int:account_id>")
+class AccountsById(MethodView):
+    """One account."""
+
+    decorators = [login_required]
+
+    @blp.response(200, AccountSchema)
+    def get(self, account_id):
+        """An account in scope (404 otherwise)."""
+        return get_account(user(), account_id)
+
+    @blp.arguments(AccountPatchSchema)
+    @blp.response(200, AccountSchema)
+    @blp.alt_response(409, description="Changed since base_version")
+    def patch(self, data, account_id):
+        """Change an account."""
+        account = accounts.update_account(user(), account_id, data)
+        db.session.commit()
+        return account
+
+    @blp.response(204)
+    def delete(self, account_id):
+        """Delete an account (managers and admins)."""
+        accounts.delete_account(user(), account_id)
+        db.session.commit()
+
+
+@blp.route("/import")
+class AccountsImport(MethodView):
+    """CRM import."""
+
+    @roles("admin", "manager")
+    @blp.arguments(ImportQuerySchema, location="query")
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(422, schema=ImportReportSchema, description="Some rows are invalid")
+    def post(self, query, files):
+        """Import accounts from a CSV export; all or nothing; ``dry_run=1`` only reports."""
+        text = files["file"].read().decode("utf-8-sig", errors="replace")
+        report = importer.import_csv(text, actor=user(), dry_run=query["dry_run"])
+        if report.errors:
+            db.session.rollback()
+            return ImportReportSchema().dump(report), 422
+        if query["dry_run"]:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return report

@@ -1,0 +1,80 @@
+"""The application core: a Flask app with config and extensions, and no domain in it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+
+def build_app(test_config: dict | None = None) -> Flask:
+    """The app without any domain: config, extensions, web shell, health, error envelope.
+
+    It creates no tables and runs no migrations; ``backend.create_app`` adds the domains.
+    """
+    # Named after the package, so the instance folder and root path stay where they always were.
+    app = Flask("backend", instance_relative_config=True)
+    from backend.core.config import Config
+
+    app.config.from_object(Config)
+    if test_config is None:
+        if os.environ.get("FIELDREP_ENV") == "production":
+            from backend.core.config import ProductionConfig
+
+            app.config.from_object(ProductionConfig)
+        app.config.from_prefixed_env("FIELDREP")
+        for key in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "OSRM_URL", "GEOCODER_URL"):
+            if os.environ.get(key):
+                app.config[key if key != "DATABASE_URL" else "SQLALCHEMY_DATABASE_URI"] = (
+                    os.environ[key]
+                )
+    else:
+        from backend.core.config import TestConfig
+
+        app.config.from_object(TestConfig)
+        app.config.update(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'fieldrep.sqlite'}"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": 30},
+        }
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    from backend.core.extensions import api, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+
+    from backend.core import sqlite_pragmas
+
+    sqlite_pragmas.install(app)
+
+    from backend.core.errors import register_error_handlers
+    from backend.core.health import blp as health_blp
+    from backend.core.web import web
+
+    api.register_blueprint(health_blp)
+    app.register_blueprint(web)
+    register_error_handlers(app)
+    return app
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgres://`` / ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

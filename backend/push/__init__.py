@@ -1,1 +1,0 @@
-"""Web push: VAPID keys and delivery to browser push services (no Flask here)."""

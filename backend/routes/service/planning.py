@@ -1,0 +1,316 @@
+"""Day routes: build the routing problem from what is due, solve it, store and re-plan it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from backend.accounts.models import Account
+from backend.cadence import plan_store
+from backend.cadence import service as cadence
+from backend.core import changes
+from backend.core.errors import Invalid
+from backend.core.extensions import db
+from backend.core.hours import WEEKDAYS, to_minutes
+from backend.routes.models import Appointment, RoutePlan
+from backend.users.models import User
+from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
+from routing.problem_io import format_time, validate_required
+from routing.solver import solve
+from routing.travel import OsrmTable, TravelMatrix, geodesic_matrix
+
+# Value per unit of cadence urgency: the solver works in integers.
+VALUE_SCALE = 10
+DEFAULT_VISIT_MINUTES = 30
+
+
+@dataclass
+class DayProblem:
+    """A routing problem plus what the service needs to turn the plan back into accounts."""
+
+    problem: Problem
+    accounts: dict[str, Account]
+    closed: list[str]
+
+
+def start_windows(
+    account: Account, weekday: int, service: int, shift: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """Opening hours of that weekday as windows for the START of service, inside the shift.
+
+    A visit must end by closing time, so a window [open, close] becomes [open, close - service].
+    Accounts with no opening hours on record are treated as open all working day.
+    """
+    hours = account.opening_hours or {}
+    windows = hours.get(WEEKDAYS[weekday], []) if hours else [["00:00", "24:00"]]
+    out = []
+    for open_, close in windows:
+        lo = max(to_minutes(open_) * 60, shift[0])
+        hi = min(to_minutes(close) * 60 - service, shift[1] - service)
+        if hi >= lo:
+            out.append((lo, hi))
+    return tuple(out)
+
+
+def _service_seconds(account: Account, tier_minutes: dict[str, int]) -> int:
+    minutes = account.service_minutes or tier_minutes.get(account.tier, DEFAULT_VISIT_MINUTES)
+    return int(minutes) * 60
+
+
+def _travel(locations: list[Location]) -> TravelMatrix:
+    config = current_app.config
+    if config.get("OSRM_URL"):
+        return OsrmTable(config["OSRM_URL"]).matrix(locations)
+    return geodesic_matrix(locations, config["TRAVEL_SPEED_KMH"], config["TRAVEL_CIRCUITY"])
+
+
+def _break(shift_start: int, shift_end: int) -> Break | None:
+    cfg = current_app.config.get("ROUTE_BREAK")
+    if not cfg:
+        return None
+    earliest = max(to_minutes(cfg["earliest"]) * 60, shift_start)
+    latest = min(to_minutes(cfg["latest"]) * 60, shift_end)
+    duration = int(cfg["minutes"]) * 60
+    return Break(earliest, latest, duration) if latest - earliest >= duration else None
+
+
+def build_day_problem(
+    rep: User,
+    day: date,
+    *,
+    start_at: int | None = None,
+    position: Location | None = None,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> DayProblem:
+    """The rep's day as an orienteering problem: due visits (value from urgency), opening
+    hours as start windows, appointments as required stops, the break, home as start and end.
+    """
+    if rep.home_lat is None or rep.home_lon is None:
+        raise Invalid("No home location.", {"rep": ["Set the rep's home location first."]})
+    version = plan_store.plan_at(day)
+    tier_minutes = {
+        t["tier"]: int(t.get("visit_minutes", DEFAULT_VISIT_MINUTES))
+        for t in (version.tiers if version else [])
+    }
+    shift = (rep.work_start_min * 60, rep.work_end_min * 60)
+    if start_at is not None:
+        shift = (max(shift[0], start_at), shift[1])
+    if shift[1] <= shift[0]:
+        raise Invalid("The working day is over.", {"at": ["No working time left today."]})
+
+    due = [
+        item
+        for item in cadence.due_for_rep(rep, day)
+        if item.touch_type == "visit" and item.status != "done" and item.account_id not in exclude
+    ]
+    due.sort(key=lambda item: -item.urgency)
+    due = due[: current_app.config["ROUTE_MAX_CANDIDATES"]]
+    value_of = {item.account_id: max(1, round(item.urgency * VALUE_SCALE)) for item in due}
+    appointments = list(
+        db.session.scalars(
+            select(Appointment).where(Appointment.rep_id == rep.id, Appointment.date == day)
+        )
+    )
+    ids = set(value_of) | {a.account_id for a in appointments if a.account_id not in exclude}
+    accounts = {a.id: a for a in db.session.scalars(select(Account).where(Account.id.in_(ids)))}
+
+    stops: list[Stop] = []
+    closed: list[str] = []
+    fixed = {a.account_id: a for a in appointments if a.account_id in accounts}
+    for account_id in [*fixed, *[i for i in value_of if i not in fixed]]:
+        account = accounts[account_id]
+        if account.deleted_at is not None:
+            continue
+        location = Location(account.lat, account.lon)
+        if account_id in fixed:
+            appt = fixed[account_id]
+            begin = to_minutes(appt.start) * 60
+            stops.append(
+                Stop(
+                    str(account_id),
+                    location,
+                    appt.minutes * 60,
+                    value_of.get(account_id, VALUE_SCALE),
+                    ((begin, begin),),
+                    required=True,
+                )
+            )
+            continue
+        service = _service_seconds(account, tier_minutes)
+        windows = start_windows(account, day.weekday(), service, shift)
+        if not windows:
+            closed.append(str(account_id))
+            continue
+        stops.append(Stop(str(account_id), location, service, value_of[account_id], windows))
+
+    origin = position or Location(rep.home_lat, rep.home_lon)
+    home = Location(rep.home_lat, rep.home_lon)
+    travel = _travel([origin, *[s.location for s in stops], home])
+    brk = _break(*shift)
+    problem = Problem(
+        shift_start=shift[0],
+        shift_end=shift[1],
+        start=origin,
+        end=home,
+        stops=tuple(stops),
+        durations=travel.durations,
+        distances=travel.distances,
+        brk=brk,
+        max_stops=rep.max_stops,
+        date=day.isoformat(),
+    )
+    try:
+        validate_required(problem)
+    except ProblemError as err:
+        raise Invalid("An appointment cannot be kept.", {"appointments": _messages(err)}) from err
+    return DayProblem(problem, {str(k): v for k, v in accounts.items()}, closed)
+
+
+def _messages(err: ProblemError) -> list[str]:
+    return [f"{path}: {msg}" for path, msgs in sorted(err.errors.items()) for msg in msgs]
+
+
+def time_limit_for(problem: Problem) -> float:
+    """Solver time for a day: grows with the number of candidates, capped."""
+    config = current_app.config
+    limit = config["ROUTE_TIME_LIMIT_BASE"] + config["ROUTE_TIME_LIMIT_PER_STOP"] * problem.n
+    return min(limit, config["ROUTE_TIME_LIMIT_MAX"])
+
+
+def solve_day(
+    day_problem: DayProblem, *, time_limit: float | None = None, workers: int | None = None
+) -> Plan:
+    """Solve, translating routing failures into domain errors (422, never 500)."""
+    problem = day_problem.problem
+    try:
+        return solve(
+            problem,
+            time_limit if time_limit is not None else time_limit_for(problem),
+            workers=workers or current_app.config["ROUTE_SOLVER_WORKERS"],
+        )
+    except ProblemError as err:
+        raise Invalid("The day cannot be planned.", {"problem": _messages(err)}) from err
+    except RoutingError as err:
+        raise Invalid(str(err), {"problem": [str(err)]}) from err
+
+
+def _stop_doc(planned, account: Account, problem_stop: Stop, seq: int) -> dict:
+    return {
+        "seq": seq,
+        "account_id": account.id,
+        "name": account.name,
+        "lat": account.lat,
+        "lon": account.lon,
+        "address": account.address,
+        "tier": account.tier,
+        "arrival": format_time(planned.arrival),
+        "start": format_time(planned.start),
+        "departure": format_time(planned.departure),
+        "windows": [[format_time(a)[:5], format_time(b)[:5]] for a, b in problem_stop.windows],
+        "required": problem_stop.required,
+        "value": planned.value,
+        "status": "planned",
+        "skip_reason": None,
+        "arrived_at": None,
+        "done_at": None,
+    }
+
+
+def store_plan(
+    rep: User,
+    day: date,
+    day_problem: DayProblem,
+    plan: Plan,
+    kept: list[dict] | None = None,
+    skipped: list[dict] | None = None,
+) -> RoutePlan:
+    """Write the plan as the rep's route for ``day`` (a new version of an existing route).
+
+    ``kept``: stops already visited today, first; ``skipped``: stops the rep skipped, last (the
+    rep still sees them, with their reasons).
+    """
+    by_id = {s.id: s for s in day_problem.problem.stops}
+    kept = kept or []
+    stops = [dict(s, seq=i + 1) for i, s in enumerate(kept)]
+    for planned in plan.stops:
+        account = day_problem.accounts[planned.id]
+        stops.append(_stop_doc(planned, account, by_id[planned.id], len(stops) + 1))
+    stops += [dict(s, seq=len(stops) + i + 1) for i, s in enumerate(skipped or [])]
+    dropped = [
+        {"account_id": int(d.id), "name": day_problem.accounts[d.id].name, "reason": d.reason}
+        for d in plan.dropped
+    ]
+    dropped += [
+        {"account_id": int(i), "name": day_problem.accounts[i].name, "reason": "closed that day"}
+        for i in day_problem.closed
+    ]
+    route = db.session.scalar(
+        select(RoutePlan).where(RoutePlan.rep_id == rep.id, RoutePlan.date == day)
+    )
+    if route is None:
+        route = RoutePlan(rep_id=rep.id, date=day, version=0)
+        db.session.add(route)
+    problem = day_problem.problem
+    route.start_lat, route.start_lon = problem.start.lat, problem.start.lon
+    route.end_lat, route.end_lon = problem.end.lat, problem.end.lon
+    route.stops = stops
+    route.dropped = dropped
+    route.legs = [
+        {
+            "from": leg.origin,
+            "to": leg.destination,
+            "travel_seconds": leg.travel_seconds,
+            "distance_m": leg.distance_m,
+        }
+        for leg in plan.legs
+    ]
+    route.break_start = format_time(plan.break_start) if plan.break_start is not None else None
+    route.break_end = format_time(plan.break_end) if plan.break_end is not None else None
+    route.value = plan.value + sum(int(s.get("value") or 0) for s in kept)
+    route.travel_seconds = plan.travel_seconds
+    route.distance_m = plan.distance_m
+    route.solver = plan.solver[:32]
+    route.status = "in_progress" if kept else "planned"
+    route.version += 1
+    db.session.flush()
+    changes.record("route", route.id, rep_id=rep.id)
+    return route
+
+
+def plan_day(
+    rep: User, day: date, *, time_limit: float | None = None, workers: int | None = None
+) -> RoutePlan:
+    """Plan (or re-plan from scratch) the rep's day and store it."""
+    day_problem = build_day_problem(rep, day)
+    plan = solve_day(day_problem, time_limit=time_limit, workers=workers)
+    return store_plan(rep, day, day_problem, plan)
+
+
+def reoptimize(rep: User, route: RoutePlan, position: Location, at: datetime) -> RoutePlan:
+    """Re-plan the rest of the day from where the rep is now, keeping visits already made."""
+    local = at.astimezone(ZoneInfo(rep.time_zone))
+    if local.date() != route.date:
+        raise Invalid("Wrong day.", {"at": [f"The route is for {route.date.isoformat()}."]})
+    kept = [s for s in route.stops if s["status"] in ("arrived", "done")]
+    skipped = [s for s in route.stops if s["status"] == "skipped"]
+    now = local.hour * 3600 + local.minute * 60 + local.second
+    day_problem = build_day_problem(
+        rep,
+        route.date,
+        start_at=now,
+        position=position,
+        exclude={s["account_id"] for s in kept + skipped},
+    )
+    plan = solve_day(day_problem)
+    return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped)
+
+
+def get_day(rep: User, day: date) -> RoutePlan | None:
+    """The stored route of the rep for ``day``, if planned."""
+    return db.session.scalar(
+        select(RoutePlan).where(RoutePlan.rep_id == rep.id, RoutePlan.date == day)
+    )

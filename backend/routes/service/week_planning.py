@@ -1,0 +1,76 @@
+"""The week plan: due visits spread over the working days with cadence spacing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from backend.core.errors import Invalid
+from backend.routes.service import planning
+from backend.users.models import User
+from routing.models import Plan, RoutingError
+from routing.week import solve_week
+
+WORKING_DAYS = 5  # Monday to Friday
+WEEK_TIME_LIMIT_MAX = 6.0
+
+
+def plan_week(rep: User, monday: date) -> dict:
+    """Plan the days of the week that have not started yet; keep routes already under way.
+
+    Days already driven (or in progress) are returned as stored. The remaining days are solved
+    together, so an account is visited once in the week, or twice at least two days apart when
+    its cadence still owes two visits.
+    """
+    today = datetime.now(ZoneInfo(rep.time_zone)).date()
+    days = [monday + timedelta(days=i) for i in range(WORKING_DAYS)]
+    stored = {d: planning.get_day(rep, d) for d in days}
+    open_days = [
+        d for d in days if d >= today and (stored[d] is None or stored[d].status == "planned")
+    ]
+    unplanned: list[dict] = []
+    if open_days:
+        problems = [planning.build_day_problem(rep, d) for d in open_days]
+        owed = _visits_owed(rep, open_days[0])
+        limit = min(WEEK_TIME_LIMIT_MAX, sum(planning.time_limit_for(p.problem) for p in problems))
+        try:
+            week = solve_week([p.problem for p in problems], visits=owed, time_limit_s=limit)
+        except RoutingError as err:
+            raise Invalid(str(err), {"week": [str(err)]}) from err
+        for day, day_problem, plan in zip(open_days, problems, week.days, strict=True):
+            stored[day] = planning.store_plan(rep, day, day_problem, _without_drops(plan))
+        names = {sid: a.name for p in problems for sid, a in p.accounts.items()}
+        unplanned = [
+            {"account_id": int(d.id), "name": names.get(d.id, ""), "reason": d.reason}
+            for d in week.unserved
+        ]
+    return {
+        "monday": monday,
+        "rep_id": rep.id,
+        "days": [stored[d] for d in days if stored[d]],
+        "unplanned": unplanned,
+    }
+
+
+def stored_week(rep: User, monday: date) -> dict:
+    """The week's stored day routes, without planning anything."""
+    days = [monday + timedelta(days=i) for i in range(WORKING_DAYS)]
+    routes = [r for r in (planning.get_day(rep, d) for d in days) if r is not None]
+    return {"monday": monday, "rep_id": rep.id, "days": routes, "unplanned": []}
+
+
+def _visits_owed(rep: User, day: date) -> dict[str, int]:
+    """Visits each account still needs this period, at most two in one week."""
+    from backend.cadence import service as cadence
+
+    return {
+        str(item.account_id): min(2, max(1, item.remaining))
+        for item in cadence.due_for_rep(rep, day)
+        if item.touch_type == "visit"
+    }
+
+
+def _without_drops(plan: Plan) -> Plan:
+    # A stop dropped on one day is usually served on another; the week lists what is unserved.
+    plan.dropped = []
+    return plan

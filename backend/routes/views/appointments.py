@@ -1,0 +1,47 @@
+"""Appointments: fixed-time visits that every plan keeps."""
+
+from flask.views import MethodView
+from flask_login import login_required
+
+from backend.core.extensions import db
+from backend.core.views import Blueprint, user
+from backend.routes.schemas import AppointmentInSchema, AppointmentQuerySchema, AppointmentSchema
+from backend.routes.service import appointments
+
+blp = Blueprint(
+    "appointments", __name__, url_prefix="/api/appointments", description="Appointments"
+)
+
+
+@blp.route("")
+class Appointments(MethodView):
+    """Appointments."""
+
+    decorators = [login_required]
+
+    @blp.arguments(AppointmentQuerySchema, location="query")
+    @blp.response(200, AppointmentSchema(many=True))
+    def get(self, query):
+        """Appointments of a rep (default: the caller), optionally of one date."""
+        return appointments.list_for(user(), query.get("rep"), query.get("date"))
+
+    @blp.arguments(AppointmentInSchema)
+    @blp.response(201, AppointmentSchema)
+    def post(self, data):
+        """Book a fixed-time visit on an account in scope."""
+        booked = appointments.book(user(), data)
+        db.session.commit()
+        return booked
+
+
+@blp.route("/<int:appointment_id>")
+class AppointmentsById(MethodView):
+    """One appointment."""
+
+    decorators = [login_required]
+
+    @blp.response(204)
+    def delete(self, appointment_id):
+        """Cancel an appointment."""
+        appointments.cancel(user(), appointment_id)
+        db.session.commit()

@@ -1,0 +1,172 @@
+"""Day and week routes of a rep."""
+
+from datetime import UTC, date, datetime
+
+from flask.views import MethodView
+from flask_login import login_required
+
+from backend.core.errors import Invalid, NotFound
+from backend.core.extensions import db
+from backend.core.views import Blueprint, user
+from backend.routes.schemas import (
+    PlanArgsSchema,
+    PositionNowSchema,
+    ReorderSchema,
+    RouteQuerySchema,
+    RouteSchema,
+    StopUpdateSchema,
+    WeekSchema,
+)
+from backend.routes.service import planning, route_stops, week_planning
+from backend.users.scope import resolve_rep
+from routing.models import Location
+
+blp = Blueprint("routes", __name__, url_prefix="/api/routes", description="Day and week routes")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("Bad date.", {"date": ["Use YYYY-MM-DD."]}) from None
+
+
+def _rep(query: dict):
+    """The rep the request is about: ``?rep=`` (id or email, within scope) or the caller."""
+    return resolve_rep(user(), query.get("rep"))
+
+
+def _route(rep, day: date):
+    route = planning.get_day(rep, day)
+    if route is None:
+        raise NotFound(f"No route planned for {day.isoformat()}; plan it first.")
+    return route
+
+
+@blp.route("/<string:day>")
+class RouteByDate(MethodView):
+    """A rep's day route."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.response(200, RouteSchema)
+    def get(self, query, day):
+        """The stored route of the rep (default: the caller) for the date."""
+        return _route(_rep(query), _day(day))
+
+
+@blp.route("/<string:day>/plan")
+class RoutePlan(MethodView):
+    """Plan a day."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(PlanArgsSchema, location="json", required=False)
+    @blp.response(200, RouteSchema)
+    def post(self, query, args, day):
+        """Plan (or re-plan) the day from the rep's due visits, opening hours and appointments."""
+        rep = _rep(query)
+        route = planning.plan_day(rep, _day(day), time_limit=(args or {}).get("time_limit"))
+        db.session.commit()
+        return route
+
+
+@blp.route("/<string:day>/reoptimize")
+class RouteReoptimize(MethodView):
+    """Re-plan the rest of the day."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(PositionNowSchema)
+    @blp.response(200, RouteSchema)
+    def post(self, query, now, day):
+        """Re-plan from where the rep is now, keeping the visits already made."""
+        rep = _rep(query)
+        route = _route(rep, _day(day))
+        at = now.get("at") or datetime.now(UTC)
+        route = planning.reoptimize(rep, route, Location(now["lat"], now["lon"]), at)
+        db.session.commit()
+        return route
+
+
+@blp.route("/<string:day>/stops/<int:account_id>")
+class RouteStop(MethodView):
+    """One stop of a route."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(StopUpdateSchema)
+    @blp.response(200, RouteSchema)
+    def patch(self, query, data, day, account_id):
+        """Mark a stop arrived, done or skipped (with a reason)."""
+        rep = _rep(query)
+        route = route_stops.update_stop(
+            user(),
+            _route(rep, _day(day)),
+            account_id,
+            data["status"],
+            data.get("at") or datetime.now(UTC),
+            data.get("skip_reason"),
+        )
+        db.session.commit()
+        return route
+
+
+@blp.route("/<string:day>/order")
+class RouteOrder(MethodView):
+    """The order of the stops."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(ReorderSchema)
+    @blp.response(200, RouteSchema)
+    def put(self, query, data, day):
+        """Put the stops in the rep's own order."""
+        rep = _rep(query)
+        route = route_stops.reorder(
+            user(), _route(rep, _day(day)), data["order"], data["base_version"]
+        )
+        db.session.commit()
+        return route
+
+
+def _monday(text: str) -> date:
+    start = _day(text)
+    if start.weekday() != 0:
+        raise Invalid("Not a Monday.", {"monday": ["Give the Monday of the week."]})
+    return start
+
+
+@blp.route("/week/<string:monday>")
+class RouteWeek(MethodView):
+    """A rep's week."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.response(200, WeekSchema)
+    def get(self, query, monday):
+        """The stored routes of the week's working days (plan them with POST .../plan)."""
+        rep = _rep(query)
+        return week_planning.stored_week(rep, _monday(monday))
+
+
+@blp.route("/week/<string:monday>/plan")
+class RouteWeekPlan(MethodView):
+    """Plan a rep's week."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.response(200, WeekSchema)
+    def post(self, query, monday):
+        """Spread due visits over the days not started yet, keeping cadence spacing."""
+        rep = _rep(query)
+        week = week_planning.plan_week(rep, _monday(monday))
+        db.session.commit()
+        return week

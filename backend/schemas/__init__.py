@@ -1,1 +1,0 @@
-"""Marshmallow schemas: separate input, output and query-args schemas per resource."""

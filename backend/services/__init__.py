@@ -1,1 +1,0 @@
-"""Services: plain functions that own the logic; they flush and never commit."""

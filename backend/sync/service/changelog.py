@@ -1,0 +1,294 @@
+"""The change log sink: what a transaction wrote becomes ``sync_changes`` rows at its very end.
+
+Services call ``changes.record(...)``; ORM writes to syncable models are noticed as well (rows
+added by scripts or fixtures that never call ``record``). Nothing is written then: the entries
+wait in ``session.info`` and are turned into rows in ``before_commit``, after
+``pg_advisory_xact_lock`` on PostgreSQL, so sequence numbers are drawn in commit order and a
+puller's cursor can never pass a number a running transaction will still commit
+(docs/sync-protocol.md, "Commit order"). A rolled-back savepoint forgets what it recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Account
+from backend.cadence.models import CadencePlanVersion
+from backend.core import changes
+from backend.core.extensions import db
+from backend.core.models import utcnow
+from backend.routes.models import RoutePlan
+from backend.sync.models import AccountOwnerHistory, SyncChange
+from backend.touches.models import Touch
+
+# Any fixed bigint; every writer of sync_changes (commits, pruning) takes this one lock.
+SYNC_CHANGE_LOCK = 0x5359_4E43  # "SYNC"
+_PENDING = "sync_pending"
+_MARKS = "sync_savepoint_marks"
+_SYNCABLE = {Account: "account", Touch: "touch", RoutePlan: "route", CadencePlanVersion: "plan"}
+_installed = False
+
+
+def install(app: Flask) -> None:
+    """Subscribe the sink and the session hooks (once per process; every app shares them)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    changes.subscribe(_sink)
+    target = db.session
+    event.listen(target, "after_flush", _after_flush)
+    event.listen(target, "before_commit", _before_commit)
+    event.listen(target, "after_transaction_create", _after_transaction_create)
+    event.listen(target, "after_soft_rollback", _after_soft_rollback)
+    event.listen(target, "after_transaction_end", _after_transaction_end)
+
+
+def _pending(session: Session) -> list[tuple[str, str, dict[str, Any]]]:
+    return session.info.setdefault(_PENDING, [])
+
+
+def _sink(entity: str, entity_id: int | str, **details: Any) -> None:
+    _pending(db.session()).append((entity, str(entity_id), details))
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    pending = _pending(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        entity = _SYNCABLE.get(type(obj))
+        if entity is not None and obj.id is not None:
+            pending.append((entity, str(obj.id), {}))
+
+
+def _after_transaction_create(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(_pending(session))
+
+
+def _after_soft_rollback(session: Session, previous: Any) -> None:
+    if previous.nested:
+        mark = session.info.get(_MARKS, {}).pop(id(previous), None)
+        if mark is not None:
+            del _pending(session)[mark:]
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    # Savepoint commits and rollbacks fire the commit/rollback events too: only the end of
+    # the outermost transaction (committed or not) forgets what was recorded.
+    if transaction.nested:
+        session.info.get(_MARKS, {}).pop(id(transaction), None)
+    elif transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+
+
+def _before_commit(session: Session) -> None:
+    # Releasing a savepoint fires before_commit too; only the real COMMIT may draw numbers.
+    if not session.in_nested_transaction():
+        write_pending(session)
+
+
+def lock(session: Session) -> None:
+    """Serialise writers of the change log until this transaction ends (no-op on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_CHANGE_LOCK})
+
+
+def write_pending(session: Session) -> int:
+    """Turn what this transaction recorded into change rows; call last, just before COMMIT."""
+    session.flush()
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return 0
+    rows = _rows_for(session, pending)
+    session.info[_PENDING] = []
+    if not rows:
+        return 0
+    lock(session)
+    now = utcnow()
+    # RETURNING lets SQLAlchemy send one multi-row INSERT per 1,000 rows ("insertmanyvalues")
+    # instead of a statement per row, so the lock is held for a round trip or two.
+    table = SyncChange.__table__
+    session.execute(table.insert().returning(table.c.seq), [{**r, "created_at": now} for r in rows])
+    return len(rows)
+
+
+def _row(entity: str, entity_id: Any, op: str, rep_id: Any = None, territory_id: Any = None):
+    return {
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "op": op,
+        "rep_id": rep_id,
+        "territory_id": territory_id,
+    }
+
+
+def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) -> list[dict]:
+    """Change rows for the recorded entities: one per audience, plus leaves and due markers.
+
+    The rows these refer to are loaded in bulk (the identity map only holds them weakly, so a
+    batch of a thousand touches would otherwise cost a thousand selects here).
+    """
+    details: dict[tuple[str, str], dict[str, Any]] = {}
+    for entity, entity_id, extra in pending:
+        details.setdefault((entity, entity_id), {}).update(extra)
+    touches = {i: d for (e, i), d in details.items() if e == "touch"}
+    unknown = [i for i, d in touches.items() if "rep_id" not in d or "account_id" not in d]
+    if unknown:
+        found = session.execute(
+            select(Touch.id, Touch.account_id, Touch.rep_id).where(Touch.id.in_(unknown))
+        )
+        for touch_id, account_id, rep_id in found:
+            touches[touch_id] = {"account_id": account_id, "rep_id": rep_id}
+    edited = {int(i) for e, i in details if e == "account"}
+    wanted = edited | {d["account_id"] for d in touches.values() if "account_id" in d}
+    accounts = (
+        {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    route_ids = [int(i) for e, i in details if e == "route"]
+    route_reps: dict[int, int] = {}
+    if route_ids:
+        found = session.execute(
+            select(RoutePlan.id, RoutePlan.rep_id).where(RoutePlan.id.in_(route_ids))
+        )
+        route_reps = {route_id: rep_id for route_id, rep_id in found}
+    before = _last_audience(session, sorted(edited))
+    rows: list[dict] = []
+    due_reps: set[int] = set()
+    for (entity, entity_id), extra in details.items():
+        if entity == "account" and int(entity_id) in accounts:
+            rows += _account_rows(session, accounts[int(entity_id)], extra, before, due_reps)
+        elif entity == "touch" and "rep_id" in touches.get(entity_id, {}):
+            touch = touches[entity_id]
+            rows += _touch_rows(entity_id, touch, accounts.get(touch["account_id"]), due_reps)
+        elif entity == "route" and int(entity_id) in route_reps:
+            rows.append(_row("route", entity_id, "put", rep_id=route_reps[int(entity_id)]))
+        elif entity == "plan":
+            rows.append(_row("plan", entity_id, "put"))  # everyone: the plan is global
+    rows += [_row("due", rep, "put", rep_id=rep) for rep in sorted(due_reps)]
+    return rows
+
+
+def _last_audience(session: Session, account_ids: list[int]) -> dict[int, tuple[Any, Any]]:
+    """(owner, territory) each account had in its latest put/delete row: who saw it last."""
+    if not account_ids:
+        return {}
+    ids = [str(i) for i in account_ids]
+    latest = (
+        select(func.max(SyncChange.seq))
+        .where(
+            SyncChange.entity == "account",
+            SyncChange.entity_id.in_(ids),
+            SyncChange.op != "leave",
+        )
+        .group_by(SyncChange.entity_id)
+    )
+    found = session.execute(
+        select(SyncChange.entity_id, SyncChange.rep_id, SyncChange.territory_id).where(
+            SyncChange.seq.in_(latest)
+        )
+    )
+    return {int(e): (rep, territory) for e, rep, territory in found}
+
+
+def _account_rows(
+    session: Session,
+    account: Account,
+    extra: dict[str, Any],
+    before: dict[int, tuple[Any, Any]],
+    due_reps: set[int],
+) -> list[dict]:
+    account_id = account.id
+    old_rep, old_territory = before.get(account_id, (None, None))
+    if account_id not in before:
+        # First change row for this account: the service's word on the previous owner.
+        old_rep = extra.get("previous_owner_id", account.owner_id)
+        old_territory = extra.get("previous_territory_id", account.territory_id)
+    rows: list[dict] = []
+    if old_rep is not None and old_rep != account.owner_id:
+        rows.append(_row("account", account_id, "leave", rep_id=old_rep))
+        due_reps.add(old_rep)
+        _close_ownership(session, account, old_rep)
+        if account.owner_id is not None and account.deleted_at is None:
+            # The new owner needs the account's history even though it is older than their cursor.
+            touch_ids = session.scalars(select(Touch.id).where(Touch.account_id == account_id))
+            rows += [_row("touch", t, "put", rep_id=account.owner_id) for t in touch_ids]
+    if old_territory is not None and old_territory != account.territory_id:
+        rows.append(_row("account", account_id, "leave", territory_id=old_territory))
+    op = "delete" if account.deleted_at is not None else "put"
+    rows.append(_row("account", account_id, op, account.owner_id, account.territory_id))
+    if account.owner_id is not None:
+        due_reps.add(account.owner_id)
+    return rows
+
+
+def _close_ownership(session: Session, account: Account, old_rep: int) -> None:
+    """Remember that ``old_rep`` owned the account until now (offline touches rely on it)."""
+    since = session.scalar(
+        select(func.max(AccountOwnerHistory.to_at)).where(
+            AccountOwnerHistory.account_id == account.id
+        )
+    )
+    start: datetime = since or account.created_at
+    session.add(
+        AccountOwnerHistory(account_id=account.id, rep_id=old_rep, from_at=start, to_at=utcnow())
+    )
+    session.flush()
+
+
+def _touch_rows(
+    touch_id: str, touch: dict[str, Any], account: Account | None, due_reps: set[int]
+) -> list[dict]:
+    rep_id = touch["rep_id"]
+    territory = account.territory_id if account is not None else None
+    rows = [_row("touch", touch_id, "put", rep_id, territory)]
+    owner = account.owner_id if account is not None else None
+    if owner is not None and owner != rep_id:
+        rows.append(_row("touch", touch_id, "put", rep_id=owner))
+    if owner is not None:
+        due_reps.add(owner)
+    return rows
+
+
+def prune(session: Session, *, older_than: datetime) -> dict[str, int]:
+    """Compact superseded change rows, drop old tombstones and leaves, and old mutation records.
+
+    A tombstone or leave older than ``older_than`` is removed and the horizon rises to its
+    number: a client whose cursor is behind it may have missed a delete and gets a reset.
+    Superseded rows (a later row for the same entity and audience exists) go whatever their age.
+    """
+    from backend.sync.models import SyncMutation, SyncState
+
+    lock(session)
+    newer = SyncChange.__table__.alias("newer")
+    same = (
+        (newer.c.entity == SyncChange.entity)
+        & (newer.c.entity_id == SyncChange.entity_id)
+        & (newer.c.seq > SyncChange.seq)
+        & newer.c.rep_id.is_not_distinct_from(SyncChange.rep_id)
+        & newer.c.territory_id.is_not_distinct_from(SyncChange.territory_id)
+    )
+    superseded = session.execute(
+        SyncChange.__table__.delete().where(select(newer.c.seq).where(same).exists())
+    ).rowcount
+    gone = SyncChange.op.in_(("delete", "leave")) & (SyncChange.created_at < older_than)
+    top = session.scalar(select(func.max(SyncChange.seq)).where(gone))
+    tombstones = session.execute(SyncChange.__table__.delete().where(gone)).rowcount
+    if top is not None:
+        state = session.get(SyncState, 1)
+        if state is None:
+            state = SyncState(id=1, epoch=1, tombstone_horizon_seq=0)
+            session.add(state)
+        state.tombstone_horizon_seq = max(state.tombstone_horizon_seq, top)
+    mutations = session.execute(
+        SyncMutation.__table__.delete().where(SyncMutation.created_at < older_than)
+    ).rowcount
+    session.flush()
+    return {"superseded": superseded, "tombstones": tombstones, "mutations": mutations}

@@ -1,0 +1,44 @@
+"""Touches: append-only facts of visits, calls and emails."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.extensions import db
+from backend.core.models import utcnow
+
+TOUCH_TYPES = ("visit", "call", "email")
+OUTCOMES = ("positive", "neutral", "negative", "no_contact")
+
+
+class Touch(db.Model):
+    """A logged visit, call or email; the id is the client-generated UUID (idempotency key)."""
+
+    __tablename__ = "touches"
+    __table_args__ = (
+        Index("ix_touches_account_type_date", "account_id", "type", "local_date"),
+        Index("ix_touches_rep_date", "rep_id", "local_date"),
+        # Covering index for the compliance report: a local_date range scan that also yields
+        # account and type, so counting a month of touches never visits the table.
+        Index("ix_touches_date_account_type", "local_date", "account_id", "type"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    type: Mapped[str] = mapped_column(String(8))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The date in the rep's time zone when it happened: the period key for cadence.
+    local_date: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    checkin_lat: Mapped[float | None] = mapped_column(Float)
+    checkin_lon: Mapped[float | None] = mapped_column(Float)
+    checkin_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,199 @@
+"""Touches: log one (idempotent by the client's UUID) and list them within scope.
+
+``check_touch`` holds the rules for logging a touch; ``POST /api/touches`` applies them through
+``log_touch``, and sync push applies them to a whole batch against rows it preloaded, then
+inserts the accepted touches in bulk (``touch_values`` builds the rows for both).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+
+import sync
+from backend.accounts.models import Account
+from backend.accounts.scope import account_scope
+from backend.cadence.engine.periods import local_date
+from backend.core import changes
+from backend.core.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.core.extensions import db
+from backend.touches.models import Touch
+from backend.users.models import User
+
+
+def log_touch(
+    actor: User,
+    data: dict,
+    *,
+    allow_backfill: bool | None = None,
+    allow_reassigned: bool = False,
+    now: datetime | None = None,
+) -> tuple[Touch, bool]:
+    """Record a touch by ``actor``; ``(touch, created)``, with ``created`` False for a retry.
+
+    ``data`` holds the Touch fields as ``TouchInSchema`` loads them (``id`` a UUID or string,
+    ``occurred_at`` aware, ``checkin`` a dict or None). The rules are ``check_touch``'s; the
+    account must be in the actor's scope now (NotFound otherwise), except that
+    ``allow_reassigned`` only needs it to exist and not be deleted.
+    """
+    touch_id = str(data["id"])
+    existing = db.session.get(Touch, touch_id)
+    account = None if existing is not None else _account_for(actor, data, allow_reassigned)
+    if not check_touch(
+        actor,
+        data["occurred_at"],
+        existing_rep_id=existing.rep_id if existing is not None else None,
+        account=account,
+        in_scope=True,  # _account_for applied the scope
+        allow_backfill=allow_backfill,
+        now=now,
+    ):
+        return existing, False
+    return insert_touch(actor, touch_values(actor, account.id, data))
+
+
+def check_touch(
+    actor: User,
+    occurred_at: datetime,
+    *,
+    existing_rep_id: int | None,
+    account: Account | None,
+    in_scope: bool,
+    allow_backfill: bool | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """The rules for logging a touch, for ``POST /api/touches`` and sync push alike.
+
+    True: insert it. False: ``actor`` already logged this UUID (a retry; the first write wins,
+    even if the retry carries other content, because touches are append-only facts).
+
+    * The UUID is another rep's touch: Conflict, revealing nothing about that touch.
+    * ``account`` None or deleted: NotFound; it exists but ``in_scope`` is False: Forbidden
+      (the caller decides what scope means: owned now for REST, owned now or when it happened
+      for sync, where a visit logged offline before a reassignment is kept).
+    * ``occurred_at`` may be at most ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` ahead of ``now`` and at
+      most ``TOUCH_MAX_AGE_DAYS`` old; ``allow_backfill`` (default: managers and admins) lifts
+      the age limit only.
+    """
+    decision = sync.decide_touch_log(
+        actor.id,
+        existing_rep_id,
+        account is not None and account.deleted_at is None,
+        in_scope,
+        False,  # the caller folds "owned when it happened" into in_scope
+    )
+    if decision.action is sync.TouchAction.ALREADY_EXISTS:
+        return False
+    if decision.reason is sync.Reason.ID_REUSED:
+        raise Conflict(
+            "This touch id is already in use.", {"id": ["Already used; pick a new UUID."]}
+        )
+    if decision.reason is sync.Reason.NOT_FOUND:
+        raise NotFound("Account not found.")
+    if decision.reason is not None:
+        raise Forbidden("The account is not in your scope.")
+    _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
+    return True
+
+
+def touch_values(actor: User, account_id: int, data: dict) -> dict[str, Any]:
+    """The ``touches`` row for ``data`` (as ``log_touch`` takes it), credited to ``actor``.
+
+    ``local_date`` is ``occurred_at`` in the actor's time zone: the period key for cadence.
+    """
+    occurred_at: datetime = data["occurred_at"]
+    checkin = data.get("checkin") or {}
+    return {
+        "id": str(data["id"]),
+        "account_id": account_id,
+        "rep_id": actor.id,
+        "type": data["type"],
+        "occurred_at": occurred_at.astimezone(UTC),
+        "local_date": local_date(occurred_at, actor.time_zone),
+        "outcome": data.get("outcome"),
+        "notes": data.get("notes") or "",
+        "next_step": data.get("next_step") or "",
+        "duration_minutes": data.get("duration_minutes"),
+        "checkin_lat": checkin.get("lat"),
+        "checkin_lon": checkin.get("lon"),
+        "checkin_accuracy_m": checkin.get("accuracy_m"),
+        "created_by_id": actor.id,
+    }
+
+
+def insert_touch(actor: User, values: dict[str, Any]) -> tuple[Touch, bool]:
+    """Insert one checked touch; a concurrent insert of the same UUID is answered like a retry."""
+    touch = Touch(**values)
+    try:
+        # A savepoint, so a concurrent retry that wins the insert race leaves our
+        # transaction usable and we can answer with its row.
+        with db.session.begin_nested():
+            db.session.add(touch)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.get(Touch, touch.id)
+        if existing is None:
+            raise
+        # Conflict unless the winner is the actor's own retry.
+        check_touch(
+            actor, touch.occurred_at, existing_rep_id=existing.rep_id, account=None, in_scope=False
+        )
+        return existing, False
+    changes.record("touch", touch.id, account_id=touch.account_id, rep_id=actor.id)
+    return touch, True
+
+
+def _account_for(actor: User, data: dict, allow_reassigned: bool) -> Account | None:
+    stmt = select(Account).where(Account.id == data["account_id"], Account.deleted_at.is_(None))
+    if not allow_reassigned:
+        stmt = stmt.where(account_scope(actor))
+    return db.session.scalar(stmt)
+
+
+def _backfill(actor: User, allow_backfill: bool | None) -> bool:
+    return actor.role in ("manager", "admin") if allow_backfill is None else allow_backfill
+
+
+def _check_time(occurred_at: datetime, now: datetime, allow_backfill: bool) -> None:
+    config = current_app.config
+    skew = timedelta(seconds=config["TOUCH_MAX_FUTURE_SKEW_SECONDS"])
+    if occurred_at > now + skew:
+        raise Invalid(
+            "The touch is in the future.",
+            {
+                "occurred_at": [
+                    f"Must not be more than {int(skew.total_seconds())} s in the future."
+                ]
+            },
+        )
+    max_age = timedelta(days=config["TOUCH_MAX_AGE_DAYS"])
+    if not allow_backfill and occurred_at < now - max_age:
+        raise Invalid(
+            "The touch is too old to log.",
+            {"occurred_at": [f"Older than {max_age.days} days; ask a manager to backfill it."]},
+        )
+
+
+def query_touches(actor: User, filters: dict) -> Select:
+    """SELECT of touches the actor may see: on accounts in scope, plus the actor's own."""
+    stmt = (
+        select(Touch)
+        .join(Account, Account.id == Touch.account_id)
+        .where(or_(account_scope(actor), Touch.rep_id == actor.id))
+    )
+    for key, column in (("account_id", Touch.account_id), ("rep_id", Touch.rep_id)):
+        if filters.get(key) is not None:
+            stmt = stmt.where(column == filters[key])
+    if filters.get("type"):
+        stmt = stmt.where(Touch.type == filters["type"])
+    since: date | None = filters.get("since")
+    until: date | None = filters.get("until")
+    if since:
+        stmt = stmt.where(Touch.local_date >= since)
+    if until:
+        stmt = stmt.where(Touch.local_date <= until)
+    return stmt.order_by(Touch.occurred_at.desc(), Touch.id)

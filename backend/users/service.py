@@ -1,0 +1,101 @@
+"""Users, passwords and territories."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backend.core.errors import Invalid, NotFound, Unauthorized
+from backend.core.extensions import db
+from backend.users.models import Territory, User
+
+# Compared against when the email is unknown, so timing does not reveal which emails exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+def hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt by default; cheap in tests)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with these credentials, or Unauthorized."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password)
+        raise Unauthorized("Wrong email or password.")
+    if not check_password_hash(user.password_hash, password):
+        raise Unauthorized("Wrong email or password.")
+    return user
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "rep",
+    time_zone: str = "UTC",
+    home_lat: float | None = None,
+    home_lon: float | None = None,
+    work_start_min: int = 8 * 60,
+    work_end_min: int = 17 * 60 + 30,
+    max_stops: int | None = None,
+    territory_ids: list[int] | None = None,
+) -> User:
+    """Create a user; the email must be new."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Invalid("Email already in use.", {"email": ["Already in use."]})
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+        time_zone=time_zone,
+        home_lat=home_lat,
+        home_lon=home_lon,
+        work_start_min=work_start_min,
+        work_end_min=work_end_min,
+        max_stops=max_stops,
+    )
+    for tid in territory_ids or []:
+        territory = db.session.get(Territory, tid)
+        if territory is None:
+            raise Invalid("Unknown territory.", {"territory_ids": [f"No territory {tid}."]})
+        user.territories.append(territory)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_territory(
+    *, name: str, manager_id: int | None = None, member_ids: list[int] | None = None
+) -> Territory:
+    """Create a territory with an optional manager and member reps."""
+    if db.session.scalar(select(Territory.id).where(Territory.name == name)) is not None:
+        raise Invalid("Territory exists.", {"name": ["Already in use."]})
+    territory = Territory(name=name)
+    if manager_id is not None:
+        manager = db.session.get(User, manager_id)
+        if manager is None or manager.role not in ("manager", "admin"):
+            raise Invalid("Bad manager.", {"manager_id": ["Must be a manager."]})
+        territory.manager_id = manager_id
+    for uid in member_ids or []:
+        member = db.session.get(User, uid)
+        if member is None:
+            raise Invalid("Bad member.", {"member_ids": [f"No user {uid}."]})
+        territory.members.append(member)
+    db.session.add(territory)
+    db.session.flush()
+    return territory
+
+
+def get_user(user_id: int) -> User:
+    """A user by id or NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found.")
+    return user
