@@ -32,6 +32,7 @@ browser-deps:
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (on the migrated schema).
 test: setup pwa browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	 else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI sets it)"; fi

@@ -32,8 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         importlib.import_module(name)
 
     from backend.accounts import views as accounts
+    from backend.cadence import plan_store
     from backend.cadence import views as cadence
     from backend.cli import register_commands
+    from backend.core import tiers
     from backend.reminders import views as reminders
     from backend.routes import views as routes
     from backend.sync import views as sync
@@ -42,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.users import views as users
     from backend.users.auth import install_auth
 
+    tiers.provide(plan_store.known_tiers)
     install_auth(app)
     blueprints = (
         *users.BLUEPRINTS,

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backend.reminders.webpush import delivery, vapid  # noqa: E402
-from tests.push.push_service import PushService  # noqa: E402
+from tests.backend.reminders.push_service import PushService  # noqa: E402
 
 
 def serve(conn: Connection, count: int, server_key: str) -> None:

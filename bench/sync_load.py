@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.sync_server.server import Server, login  # noqa: E402
+from tests.backend.sync.server import Server, login  # noqa: E402
 
 PASSWORD = "bench password"
 

@@ -76,9 +76,12 @@ class Op(StrEnum):
 EDITABLE_ACCOUNT_FIELDS: Final = frozenset(
     {"notes", "contacts", "tier", "kare", "status", "opening_hours", "address", "name"}
 )
-KARE_VALUES: Final = frozenset({"keep", "attain", "recapture", "expand"})
-ACCOUNT_STATUSES: Final = frozenset({"lead", "opportunity", "customer"})
-TOUCH_TYPES: Final = frozenset({"visit", "call", "email"})
-TOUCH_OUTCOMES: Final = frozenset({"positive", "neutral", "negative", "no_contact"})
-STOP_STATUSES: Final = frozenset({"planned", "arrived", "done", "skipped"})
+# The domain's vocabulary, defined once for the protocol and the backend alike (the backend
+# imports it from here: this package is pure, so it cannot import the backend). Order matters
+# where it is shown to people and where the cadence engine ranks touch types.
+KARE_VALUES: Final = ("keep", "attain", "recapture", "expand")
+ACCOUNT_STATUSES: Final = ("lead", "opportunity", "customer")
+TOUCH_TYPES: Final = ("visit", "call", "email")
+TOUCH_OUTCOMES: Final = ("positive", "neutral", "negative", "no_contact")
+STOP_STATUSES: Final = ("planned", "arrived", "done", "skipped")
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -13,14 +13,15 @@ from sqlalchemy import select
 
 from backend.accounts import geocoding
 from backend.accounts.models import Account
-from backend.accounts.schemas import KARE, STATUSES
-from backend.cadence import plan_store
 from backend.core import changes
 from backend.core.extensions import db
 from backend.core.hours import HoursError, parse_hours
 from backend.core.schemas import BaseSchema, Lat, Lon, OpeningHours
+from backend.core.tiers import known_tiers
 from backend.users.models import Territory, User
 from backend.users.scope import managed_territory_ids
+from sync.constants import ACCOUNT_STATUSES as STATUSES
+from sync.constants import KARE_VALUES as KARE
 
 COLUMNS = (
     "external_id",
@@ -134,7 +135,7 @@ def import_csv(
         report.fail(1, {"_header": [f"Missing column(s): {', '.join(missing)}."]})
         return report
 
-    tiers = set(plan_store.known_tiers())
+    tiers = set(known_tiers())
     users = {u.email: u for u in db.session.scalars(select(User))}
     territories = {t.name: t for t in db.session.scalars(select(Territory))}
     allowed_territories = None if actor.role == "admin" else set(managed_territory_ids(actor))

@@ -11,10 +11,6 @@ from backend.core.extensions import db
 from backend.core.models import Timestamped, Versioned
 from backend.users.models import Territory, User
 
-KARE = ("keep", "attain", "recapture", "expand")
-STATUSES = ("lead", "opportunity", "customer")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 class Account(Versioned, db.Model):
     """A customer or prospect with location, weekly opening hours, tier and economics."""

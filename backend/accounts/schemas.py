@@ -5,9 +5,8 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from backend.core.schemas import BaseSchema, Lat, Lon, OpeningHours
-
-KARE = ("keep", "attain", "recapture", "expand")
-STATUSES = ("lead", "opportunity", "customer")
+from sync.constants import ACCOUNT_STATUSES as STATUSES
+from sync.constants import KARE_VALUES as KARE
 
 
 class ContactSchema(BaseSchema):

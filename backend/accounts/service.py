@@ -6,11 +6,11 @@ from sqlalchemy import Select, func, or_, select
 
 from backend.accounts.models import Account
 from backend.accounts.scope import account_scope, get_account
-from backend.cadence import plan_store
 from backend.core import changes
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.core.extensions import db
 from backend.core.models import utcnow
+from backend.core.tiers import known_tiers
 from backend.users.models import Territory, User
 from backend.users.scope import managed_territory_ids
 
@@ -44,7 +44,7 @@ def _check_refs(user: User, data: dict) -> None:
     """Tier, owner and territory must exist and be within what ``user`` may assign."""
     errors: dict[str, list[str]] = {}
     if "tier" in data:
-        tiers = plan_store.known_tiers()
+        tiers = known_tiers()
         if data["tier"] not in tiers:
             errors["tier"] = [f"Unknown tier; the plan has {', '.join(tiers)}."]
     if data.get("owner_id") is not None:

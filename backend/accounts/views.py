@@ -16,8 +16,8 @@ from backend.accounts.schemas import (
 )
 from backend.accounts.scope import get_account
 from backend.core.extensions import db
+from backend.core.http import Blueprint, SelectPage, roles, user
 from backend.core.schemas import BaseSchema
-from backend.core.views import Blueprint, SelectPage, roles, user
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/accounts", description="Accounts")
 

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from backend.core.errors import envelope
 from backend.core.extensions import db
-from backend.core.views import Blueprint
+from backend.core.http import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/", description="Liveness")
 

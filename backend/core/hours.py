@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from sync.constants import WEEKDAYS
+
 _DAY_PART = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$")
-_WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
+# The one definition of a clock time "HH:MM" (00:00 to 24:00) in the backend.
+_CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d|24:00"
+HHMM = re.compile(rf"^(?:{_CLOCK})$")
+_WINDOW = re.compile(rf"^({_CLOCK})-({_CLOCK})$")
 
 
 class HoursError(ValueError):
@@ -56,6 +60,8 @@ def format_hours(hours: dict[str, list[list[str]]]) -> str:
 
 
 def to_minutes(hhmm: str) -> int:
-    """``"13:30"`` -> 810."""
+    """``"13:30"`` -> 810; ValueError for anything that is not ``HH:MM``."""
+    if not isinstance(hhmm, str) or not HHMM.match(hhmm):
+        raise ValueError(f"{hhmm!r} is not a time like 08:30.")
     hours, mins = hhmm.split(":")
     return int(hours) * 60 + int(mins)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from backend.core.hours import to_minutes
-
-HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from backend.core.hours import HHMM, to_minutes
+from sync.constants import WEEKDAYS
 
 
 class BaseSchema(Schema):
@@ -17,10 +13,6 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = RAISE
-
-
-# One parser of "HH:MM" for the whole backend.
-minutes = to_minutes
 
 
 def validate_windows(windows: list) -> None:
@@ -34,11 +26,11 @@ def validate_windows(windows: list) -> None:
             isinstance(close, str) and HHMM.match(close)
         ):
             raise ValidationError(f"Window {i + 1} must use HH:MM times.")
-        if minutes(close) <= minutes(open_):
+        if to_minutes(close) <= to_minutes(open_):
             raise ValidationError(f"Window {i + 1} closes ({close}) before it opens ({open_}).")
-        if minutes(open_) < last_close:
+        if to_minutes(open_) < last_close:
             raise ValidationError(f"Window {i + 1} overlaps the one before it.")
-        last_close = minutes(close)
+        last_close = to_minutes(close)
 
 
 class OpeningHours(fields.Dict):

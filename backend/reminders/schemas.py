@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, fields, validate
 
-from backend.core.schemas import HHMM, BaseSchema, minutes
+from backend.core.hours import HHMM, to_minutes
+from backend.core.schemas import BaseSchema
 
 
 class VapidKeySchema(BaseSchema):
@@ -107,6 +108,6 @@ def preferences_in(data: dict) -> dict:
         changes["is_weekends_off"] = data["weekends_off"]
     if "quiet_hours" in data:
         quiet = data["quiet_hours"]
-        changes["quiet_start_min"] = minutes(quiet["start"]) if quiet else None
-        changes["quiet_end_min"] = minutes(quiet["end"]) if quiet else None
+        changes["quiet_start_min"] = to_minutes(quiet["start"]) if quiet else None
+        changes["quiet_end_min"] = to_minutes(quiet["end"]) if quiet else None
     return changes

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_login import login_required
 
 from backend.core.extensions import db
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 from backend.reminders.schemas import (
     EndpointSchema,
     PreferencesSchema,

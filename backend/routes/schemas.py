@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.core.schemas import HHMM, BaseSchema, Lat, Lon
+from backend.core.hours import HHMM
+from backend.core.schemas import BaseSchema, Lat, Lon
 
 
 class RouteQuerySchema(BaseSchema):

@@ -11,7 +11,7 @@ from flask_login import login_required
 import sync
 from backend.core.errors import envelope
 from backend.core.extensions import db
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 from backend.sync.service import pull as sync_pull
 from backend.sync.service import push as sync_push
 

@@ -10,9 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.core.extensions import db
 from backend.core.models import utcnow
 
-TOUCH_TYPES = ("visit", "call", "email")
-OUTCOMES = ("positive", "neutral", "negative", "no_contact")
-
 
 class Touch(db.Model):
     """A logged visit, call or email; the id is the client-generated UUID (idempotency key)."""

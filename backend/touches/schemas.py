@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.core.schemas import BaseSchema, Lat, Lon
-from backend.touches.models import OUTCOMES, TOUCH_TYPES
+from sync.constants import TOUCH_OUTCOMES as OUTCOMES
+from sync.constants import TOUCH_TYPES
 
 
 class CheckinSchema(BaseSchema):

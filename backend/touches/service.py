@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 import sync
 from backend.accounts.models import Account
 from backend.accounts.scope import account_scope
-from backend.cadence.engine.periods import local_date
 from backend.core import changes
+from backend.core.clock import local_date
 from backend.core.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.core.extensions import db
 from backend.touches.models import Touch

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import login_required
 
 from backend.core.extensions import db
-from backend.core.views import Blueprint, SelectPage, user
+from backend.core.http import Blueprint, SelectPage, user
 from backend.touches import service as touches
 from backend.touches.schemas import TouchInSchema, TouchQuerySchema, TouchSchema
 

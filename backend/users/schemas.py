@@ -6,7 +6,8 @@ from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields, post_dump, validate, validates
 
-from backend.core.schemas import HHMM, BaseSchema, Lat, Lon, minutes
+from backend.core.hours import HHMM, to_minutes
+from backend.core.schemas import BaseSchema, Lat, Lon
 
 
 def _hhmm(total: int) -> str:
@@ -87,7 +88,7 @@ class UserInSchema(BaseSchema):
 
     def work_minutes(self, data: dict) -> tuple[int, int]:
         """Working day as minutes, validated start < end."""
-        start, end = minutes(data["work_start"]), minutes(data["work_end"])
+        start, end = to_minutes(data["work_start"]), to_minutes(data["work_end"])
         if end <= start:
             raise ValidationError({"work_end": ["Must be after work_start."]})
         return start, end

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from backend.core.clock import local_date  # noqa: F401  (part of the periods API)
+
 PERIOD_KINDS = ("week", "month", "quarter")
 
 # Words used in human-readable reasons ("1 of 2 visits this month").
@@ -100,14 +102,6 @@ def parse_period(label: str) -> Period:
         except ValueError as exc:
             raise ValueError(f"no such period: {label!r}") from exc
     raise ValueError(f"not a period label: {label!r}; expected 2026-W48, 2026-11 or 2026-Q4")
-
-
-def local_date(moment: datetime, time_zone: str) -> date:
-    """The calendar date of an aware ``moment`` in the IANA zone ``time_zone``."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        # A naive time is ambiguous (server time? UTC? local?); refuse rather than guess.
-        raise ValueError("moment must be timezone-aware")
-    return moment.astimezone(ZoneInfo(time_zone)).date()
 
 
 def start_of_day_utc(day: date, time_zone: str) -> datetime:

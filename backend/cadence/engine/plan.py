@@ -15,8 +15,7 @@ from datetime import date
 from types import MappingProxyType
 
 from backend.cadence.engine.periods import PERIOD_KINDS
-
-TOUCH_TYPES = ("visit", "call", "email")
+from sync.constants import TOUCH_TYPES
 
 DEFAULT_VISIT_MINUTES: Mapping[str, int] = MappingProxyType({"A": 45, "B": 30, "C": 20})
 

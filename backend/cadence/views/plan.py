@@ -14,7 +14,7 @@ from backend.cadence.schemas import (
     RetierReportSchema,
 )
 from backend.core.extensions import db
-from backend.core.views import Blueprint, roles, user
+from backend.core.http import Blueprint, roles, user
 from backend.users.scope import resolve_rep
 
 blp = Blueprint("cadence", __name__, url_prefix="/api/cadence", description="Cadence")

@@ -12,7 +12,7 @@ from backend.cadence.schemas import (
     OverdueQuerySchema,
 )
 from backend.cadence.service import today_in
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Reports")
 

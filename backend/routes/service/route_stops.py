@@ -12,8 +12,7 @@ from backend.core.extensions import db
 from backend.routes.models import RoutePlan
 from backend.users.models import User
 from backend.users.scope import rep_scope
-
-STOP_STATUSES = ("planned", "arrived", "done", "skipped")
+from sync.constants import STOP_STATUSES
 
 
 def get_route(actor: User, route_id: int) -> RoutePlan:

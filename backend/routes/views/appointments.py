@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import login_required
 
 from backend.core.extensions import db
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 from backend.routes.schemas import AppointmentInSchema, AppointmentQuerySchema, AppointmentSchema
 from backend.routes.service import appointments
 

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from backend.core.errors import Invalid, NotFound
 from backend.core.extensions import db
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 from backend.routes.schemas import (
     PlanArgsSchema,
     PositionNowSchema,

@@ -6,7 +6,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from backend.core.extensions import db, limiter
-from backend.core.views import Blueprint
+from backend.core.http import Blueprint
 from backend.users import service as users
 from backend.users.schemas import LoginResultSchema, LoginSchema
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
-from backend.core.views import Blueprint, user
+from backend.core.http import Blueprint, user
 from backend.users.schemas import MeSchema
 
 blp = Blueprint("me", __name__, url_prefix="/api/me", description="Current user")

@@ -5,7 +5,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from backend.core.extensions import db
-from backend.core.views import Blueprint, roles, user
+from backend.core.http import Blueprint, roles, user
 from backend.users import service as users
 from backend.users.models import Territory
 from backend.users.schemas import TerritoryInSchema, TerritorySchema

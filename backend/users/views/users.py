@@ -5,7 +5,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from backend.core.extensions import db
-from backend.core.views import Blueprint, SelectPage, roles, user
+from backend.core.http import Blueprint, SelectPage, roles, user
 from backend.users import service as users
 from backend.users.models import User
 from backend.users.schemas import UserInSchema, UserSchema

@@ -13,7 +13,7 @@ from backend.accounts.models import Account
 from backend.sync.models import SyncChange, SyncMutation
 from backend.sync.service import push as sync_push
 from backend.touches.models import Touch
-from tests.sync_server.conftest import mutation, push, touch
+from tests.backend.sync.conftest import mutation, push, touch
 
 
 def _per_mutation(b, run, pause_seconds):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from backend.core.extensions import db as _db
 from backend.routes.models import RoutePlan
 from backend.sync.service import changelog
-from tests.sync_server.conftest import mutation, pull_all, push, touch
+from tests.backend.sync.conftest import mutation, pull_all, push, touch
 
 
 def _ids(changes, entity, op="put"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from backend.sync.models import SyncChange, SyncClient
-from tests.sync_server.conftest import body, mutation, touch, touch_count
+from tests.backend.sync.conftest import body, mutation, touch, touch_count
 
 # One network event: (which phone, which slice of its outbox, shuffled?, duplicated?, answer lost?,
 # or a replay of an old request).

@@ -7,9 +7,9 @@ import time
 
 import requests
 
+from tests.backend.sync.conftest import body, mutation, touch, touch_count
+from tests.backend.sync.server import Server, login
 from tests.conftest import PASSWORD, is_postgres
-from tests.sync_server.conftest import body, mutation, touch, touch_count
-from tests.sync_server.server import Server, login
 
 BATCH = 500
 

@@ -15,8 +15,8 @@ from backend.accounts.models import Account
 from backend.core import changes
 from backend.core.extensions import db as _db
 from backend.sync.service import changelog
+from tests.backend.sync.conftest import pull_all
 from tests.conftest import is_postgres
-from tests.sync_server.conftest import pull_all
 
 pytestmark = pytest.mark.postgres_only
 

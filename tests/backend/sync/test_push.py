@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend.accounts.models import Account
 from backend.touches.models import Touch
 from sync import MAX_BATCH, MIN_SUPPORTED_SCHEMA_VERSION
-from tests.sync_server.conftest import body, mutation, pull_all, push, touch, touch_count
+from tests.backend.sync.conftest import body, mutation, pull_all, push, touch, touch_count
 
 
 def _update(account, changes: dict, base: dict, base_version: int | None = None) -> dict:

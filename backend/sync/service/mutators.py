@@ -1,0 +1,175 @@
+"""What each mutation does on the server: decide a touch, apply an edit, answer a domain error.
+
+``push`` loads a ``Batch`` once per request and calls these per mutation (docs/sync-protocol.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sync
+from backend.accounts import service as accounts
+from backend.accounts.models import Account
+from backend.accounts.schemas import AccountSchema
+from backend.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from backend.routes.models import RoutePlan
+from backend.routes.service import route_stops
+from backend.sync.service.pull import account_in_scope, route_json
+from backend.touches import service as touches
+from backend.users.models import User
+from sync import Mutation, PushResult, Reason
+
+_account_schema = AccountSchema()
+
+
+@dataclass
+class Batch:
+    """What the mutations of one push refer to, loaded with a handful of queries."""
+
+    actor: User
+    managed: set[int]
+    accounts: dict[Any, Account] = field(default_factory=dict)
+    touch_reps: dict[str, int] = field(default_factory=dict)
+    owned: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    routes: dict[Any, RoutePlan] = field(default_factory=dict)
+
+    def account(self, account_id: Any) -> Account | None:
+        """A live account, or None (unknown and deleted look the same to the client)."""
+        account = self.accounts.get(account_id)
+        return account if account is not None and account.deleted_at is None else None
+
+    def in_scope(self, account: Account) -> bool:
+        """May the actor edit this account now?"""
+        return account_in_scope(self.actor, account, self.managed)
+
+    def owned_at(self, account: Account, at: datetime) -> bool:
+        """Did the actor own the account at ``at`` (before a reassignment)?"""
+        return any(start <= at <= end for start, end in self.owned.get(account.id, ()))
+
+
+def as_utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | None:
+    """The row to insert for a touch.log, or None when it is the rep's retry; DomainError if not.
+
+    Scope for sync is "owns the account now or owned it when the visit happened", and the age
+    limit is lifted: a phone may come back after weeks offline, and its visits are kept.
+    """
+    account = b.accounts.get(p.account_id)
+    in_scope = account is not None and (b.in_scope(account) or b.owned_at(account, p.occurred_at))
+    create = touches.check_touch(
+        b.actor,
+        p.occurred_at,
+        existing_rep_id=b.touch_reps.get(p.id),
+        account=account,
+        in_scope=in_scope,
+        allow_backfill=True,
+        now=now,
+    )
+    if not create:
+        return None
+    b.touch_reps[p.id] = b.actor.id
+    checkin = p.checkin
+    data = {
+        "id": p.id,
+        "type": p.type,
+        "occurred_at": p.occurred_at,
+        "outcome": p.outcome,
+        "notes": p.notes,
+        "next_step": p.next_step,
+        "duration_minutes": p.duration_minutes,
+        "checkin": None
+        if checkin is None
+        else {"lat": checkin.lat, "lon": checkin.lon, "accuracy_m": checkin.accuracy_m},
+    }
+    return touches.touch_values(b.actor, account.id, data)
+
+
+def _touch_log(b: Batch, m: Mutation, p: sync.TouchLog) -> PushResult:
+    # The general path for one touch (after a contended bulk insert): same decision, own insert.
+    values = decide_touch(b, p, datetime.now(UTC))
+    if values is not None:
+        touches.insert_touch(b.actor, values)
+    return sync.applied(m)
+
+
+def _account_update(b: Batch, m: Mutation, p: sync.AccountUpdate) -> PushResult:
+    account = b.account(p.account_id)
+    reason = sync.account_update_rejection(
+        account is not None, account is not None and b.in_scope(account)
+    )
+    if reason is not None:
+        return sync.rejected(m, reason)
+    server = {name: getattr(account, name) for name in sync.EDITABLE_ACCOUNT_FIELDS}
+    merge = sync.merge_fields(server, account.version, p.base_version, p.base, p.changes)
+    if merge.changes_anything:
+        accounts.update_account(b.actor, account.id, dict(merge.writes))
+    return merge.result(m, _account_schema.dump(account))
+
+
+def _stop_update(b: Batch, m: Mutation, p: sync.StopUpdate) -> PushResult:
+    route = b.routes.get(p.route_id)
+    if route is None:
+        return sync.rejected(m, Reason.NOT_FOUND)
+    stop = next((s for s in route.stops if s["account_id"] == p.account_id), None)
+    action, reason = sync.decide_stop_update(
+        stop["status"] if stop else "", p.status, route.rep_id == b.actor.id, stop is not None
+    )
+    if action is sync.StopAction.REJECT:
+        return sync.rejected(m, reason or Reason.INVALID)
+    if action is sync.StopAction.APPLY:
+        route_stops.update_stop(b.actor, route, p.account_id, p.status, p.at, p.skip_reason)
+    return sync.applied(m)
+
+
+def _route_reorder(b: Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
+    route = b.routes.get(p.route_id)
+    if route is None:
+        return sync.rejected(m, Reason.NOT_FOUND)
+    current = [s["account_id"] for s in route.stops]
+    action, reason = sync.decide_route_reorder(
+        p, route.rep_id == b.actor.id, route.version, current
+    )
+    if action is sync.ReorderAction.REJECT:
+        errors = {"args.order": ["Must list every stop of the route once."]}
+        return sync.rejected(
+            m, reason or Reason.INVALID, errors if reason is Reason.INVALID else None
+        )
+    if action is sync.ReorderAction.CONFLICT:
+        return sync.conflict(m, route_json(route), ["order"])
+    if action is sync.ReorderAction.APPLY:
+        route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+    return sync.applied(m)
+
+
+APPLY: dict[str, Callable[[Batch, Mutation, Any], PushResult]] = {
+    sync.MutationName.TOUCH_LOG: _touch_log,
+    sync.MutationName.ACCOUNT_UPDATE: _account_update,
+    sync.MutationName.STOP_UPDATE: _stop_update,
+    sync.MutationName.ROUTE_REORDER: _route_reorder,
+}
+
+
+def domain_answer(m: Mutation, err: DomainError) -> PushResult:
+    """A domain rule said no: a permanent, per-item answer (never a 500, never a retry loop)."""
+    if isinstance(err, Invalid):
+        prefix = "args.changes." if m.name == sync.MutationName.ACCOUNT_UPDATE else "args."
+        errors = {f"{prefix}{k}": list(v) for k, v in (err.errors or {}).items()}
+        return sync.rejected(m, Reason.INVALID, errors or {"args": [err.message]})
+    if isinstance(err, Conflict) and m.name == sync.MutationName.TOUCH_LOG:
+        return sync.rejected(m, Reason.ID_REUSED, {"args.id": ["Already used; pick a new UUID."]})
+    if isinstance(err, NotFound):
+        return sync.rejected(m, Reason.NOT_FOUND)
+    if isinstance(err, Forbidden | Conflict):
+        # Conflict here means the row moved under us between load and write (another request
+        # committed first); the client's next pull shows the server row.
+        return sync.rejected(
+            m, Reason.NOT_IN_SCOPE if isinstance(err, Forbidden) else Reason.INVALID
+        )
+    raise err
