@@ -61,6 +61,8 @@ def test_contracts_are_kept_on_the_real_tree():
         ("backend/touches/service.py", "import backend.touches.views", "nothing below them"),
         # users sits below accounts; an import back up closes a cycle.
         ("backend/users/service.py", "import backend.accounts.service", "no import cycles"),
+        # sync and reminders are siblings of one layer: neither may lean on the other.
+        ("backend/sync/service/pull.py", "import backend.reminders.service.prefs", "layer one way"),
     ],
 )
 def test_a_deliberately_bad_import_is_caught(copy_of_tree, module, bad_import, contract):
