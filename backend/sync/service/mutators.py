@@ -162,7 +162,11 @@ def _route_reorder(b: Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
     if action is sync.ReorderAction.CONFLICT:
         return sync.conflict(m, route_json(route), ["order"])
     if action is sync.ReorderAction.APPLY:
-        route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+        try:
+            route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+        except Conflict:
+            # Another writer committed a change of the route between our read and our write.
+            return sync.conflict(m, route_json(route), ["order"])
     return sync.applied(m)
 
 

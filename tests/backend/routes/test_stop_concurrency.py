@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from backend.core.errors import Conflict
 from backend.core.extensions import db as _db
 from backend.routes.models import RoutePlan
 from backend.routes.service import route_stops
@@ -169,3 +170,22 @@ def test_a_stop_that_goes_straight_to_done_records_its_arrival(db, login, day_ro
     stop = next(s for s in done.get_json()["stops"] if s["account_id"] == first)
     assert stop["arrived_at"] is not None and stop["done_at"] is not None
     assert stop["arrived_at"] == stop["done_at"]
+
+
+def test_a_reorder_whose_copy_went_stale_mid_request_is_a_conflict_not_an_overwrite(
+    db, login, day_route
+):
+    rep, route_id, ids, day = day_route
+    _db.session.expire_all()
+    route = _db.session.get(RoutePlan, route_id)  # writer A's copy, version 1
+    web = login(rep)
+    assert (
+        web.patch(f"/api/routes/{day}/stops/{ids[0]}", json={"status": "arrived"}).status_code
+        == 200
+    )
+    with pytest.raises(Conflict):
+        route_stops.reorder(rep, route, ids[::-1], base_version=1)
+    _db.session.rollback()
+    stops, version = _stops(web, day)
+    assert stops[ids[0]]["status"] == "arrived" and version == 2
+    assert [s["account_id"] for s in web.get(f"/api/routes/{day}").get_json()["stops"]] == ids
