@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 const { db, setMeta } = await import('../src/lib/db.js');
 const { mutate, mutateAll, pendingFor } = await import('../src/lib/outbox.js');
 const { applyResults } = await import('../src/lib/sync-core.js');
-const { logVisitAndCheckOut, updateStop } = await import('../src/lib/actions.js');
+const { logVisitAndCheckOut, updateStop, keepMine, takeServer } = await import('../src/lib/actions.js');
 const { listRejected, rejectedText, dismissRejected } = await import('../src/lib/rejected.js');
 
 const REP = { id: 7, role: 'rep', name: 'Rita' };
@@ -134,6 +134,25 @@ test('a stop conflict keeps my status and the server stop side by side', async (
   assert.equal(conflict.server.status, 'done');
   assert.equal(conflict.route_version, 4);
   assert.equal((await stopOf(12)).status, 'done'); // the screen shows the server's state
+
+  // "Keep mine" re-sends my status against the server's version and stop, so it now applies.
+  await keepMine(conflict);
+  assert.equal(await db.conflicts.count(), 0);
+  const [again] = await pendingFor(REP.id);
+  assert.equal(again.name, 'stop.update');
+  assert.equal(again.args.status, 'skipped');
+  assert.equal(again.args.base_version, 4);
+  assert.equal(again.args.base_status, 'done');
+  assert.equal((await stopOf(12)).status, 'skipped');
+});
+
+test('"take server\'s" on a stop conflict keeps the server stop and queues nothing', async () => {
+  await db.conflicts.put({ id: 'c1', name: 'stop.update', route_id: ROUTE.id, account_id: 11, fields: ['status'],
+    mine: { status: 'skipped', skip_reason: 'Closed' }, server: { account_id: 11, status: 'arrived' }, route_version: 3, created_at: 'x' });
+  await takeServer(await db.conflicts.get('c1'));
+  assert.equal(await db.conflicts.count(), 0);
+  assert.equal((await pendingFor(REP.id)).length, 0);
+  assert.equal((await stopOf(11)).status, 'arrived');
 });
 
 test('rejections of another user on this device are not shown to the signed-in rep', async () => {
