@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run setup pwa test test-sqlite test-postgres browser-deps lint bench clean
+.PHONY: run setup pwa test test-pwa test-sqlite test-postgres browser-deps lint bench clean
 
 run: setup pwa
 	$(BIN)/fieldrep demo
@@ -33,9 +33,14 @@ browser-deps:
 test: setup pwa browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory test-pwa
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	 else echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI sets it)"; fi
+
+# The PWA's unit tests (outbox, mutators, push-result handling) on node's test runner.
+test-pwa: pwa
+	cd pwa && npm test
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider

@@ -11,6 +11,7 @@ from sync import _fields as f
 from sync.constants import (
     ACCOUNT_STATUSES,
     KARE_VALUES,
+    STOP_STATUSES,
     TOUCH_OUTCOMES,
     TOUCH_TYPES,
     WEEKDAYS,
@@ -65,6 +66,10 @@ class StopUpdate:
     status: str
     at: datetime
     skip_reason: str | None = None
+    # What the device saw: the route's version and this stop's status. Optional (older clients
+    # send neither); with them a change of the same stop on both sides is a conflict.
+    base_version: int | None = None
+    base_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,9 +203,19 @@ def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
         max_len=500,
         nullable=True,
     )
+    raw_version = f.get(a, "base_version", p, e, False)
+    base_version = (
+        None if raw_version is None else f.as_int(raw_version, f.join(p, "base_version"), e, lo=0)
+    )
+    raw_status = f.get(a, "base_status", p, e, False)
+    base_status = (
+        None
+        if raw_status is None or f.missing(raw_status)
+        else f.as_choice(raw_status, f.join(p, "base_status"), e, STOP_STATUSES)
+    )
     if e or route_id is None or account_id is None or status is None or at is None:
         return None
-    return StopUpdate(route_id, account_id, status, at, reason)
+    return StopUpdate(route_id, account_id, status, at, reason, base_version, base_status)
 
 
 def _reorder(a: Mapping[str, Any], p: str, e: f.Errors) -> RouteReorder | None:

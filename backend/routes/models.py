@@ -18,7 +18,9 @@ class RoutePlan(Versioned, db.Model):
     "arrival", "start", "departure", "windows", "required", "value", "status", "skip_reason",
     "arrived_at", "done_at"}]``; ``dropped`` the due accounts that did not fit, with reasons;
     ``legs`` the travel between consecutive points. The route is one document: a stop update or
-    a reorder bumps ``version``, which offline clients send back as their base.
+    a reorder bumps ``version``, which offline clients send back as their base; each stop keeps
+    the route ``version`` of its last status change, so a stale write of another stop merges.
+    Stop writes are a compare-and-swap on ``version`` (routes.service.route_stops).
     """
 
     __tablename__ = "route_plans"

@@ -38,6 +38,12 @@ class StopUpdateSchema(BaseSchema):
     skip_reason = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=400)
     )
+    base_version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
+    base_status = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(("planned", "arrived", "done", "skipped")),
+    )
 
 
 class ReorderSchema(BaseSchema):

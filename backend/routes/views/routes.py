@@ -102,7 +102,7 @@ class RouteStop(MethodView):
     @blp.arguments(StopUpdateSchema)
     @blp.response(200, RouteSchema)
     def patch(self, query, data, day, account_id):
-        """Mark a stop arrived, done or skipped (with a reason)."""
+        """Mark a stop arrived, done or skipped (with a reason); 409 if that stop changed since."""
         rep = _rep(query)
         route = route_stops.update_stop(
             user(),
@@ -111,6 +111,8 @@ class RouteStop(MethodView):
             data["status"],
             data.get("at") or datetime.now(UTC),
             data.get("skip_reason"),
+            data.get("base_version"),
+            data.get("base_status"),
         )
         db.session.commit()
         return route

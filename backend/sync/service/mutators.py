@@ -117,14 +117,32 @@ def _stop_update(b: Batch, m: Mutation, p: sync.StopUpdate) -> PushResult:
     route = b.routes.get(p.route_id)
     if route is None:
         return sync.rejected(m, Reason.NOT_FOUND)
-    stop = next((s for s in route.stops if s["account_id"] == p.account_id), None)
+    stop = route_stops.find_stop(route, p.account_id)
+    owned = route.rep_id == b.actor.id
+    # The same stop changed on both sides: a conflict the rep sees, before any transition rule
+    # (a stop finished over REST must not turn a phone's "skipped" into a silent rejection).
+    if owned and stop and route_stops.stop_conflicts(stop, p.status, p.base_version, p.base_status):
+        return sync.conflict(m, route_json(route), ["status"])
     action, reason = sync.decide_stop_update(
-        stop["status"] if stop else "", p.status, route.rep_id == b.actor.id, stop is not None
+        stop["status"] if stop else "", p.status, owned, stop is not None
     )
     if action is sync.StopAction.REJECT:
         return sync.rejected(m, reason or Reason.INVALID)
     if action is sync.StopAction.APPLY:
-        route_stops.update_stop(b.actor, route, p.account_id, p.status, p.at, p.skip_reason)
+        try:
+            route_stops.update_stop(
+                b.actor,
+                route,
+                p.account_id,
+                p.status,
+                p.at,
+                p.skip_reason,
+                p.base_version,
+                p.base_status,
+            )
+        except Conflict:
+            # A concurrent writer changed this very stop between our read and our write.
+            return sync.conflict(m, route_json(route), ["status"])
     return sync.applied(m)
 
 
@@ -144,7 +162,11 @@ def _route_reorder(b: Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
     if action is sync.ReorderAction.CONFLICT:
         return sync.conflict(m, route_json(route), ["order"])
     if action is sync.ReorderAction.APPLY:
-        route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+        try:
+            route_stops.reorder(b.actor, route, list(p.order), p.base_version)
+        except Conflict:
+            # Another writer committed a change of the route between our read and our write.
+            return sync.conflict(m, route_json(route), ["order"])
     return sync.applied(m)
 
 

@@ -1,7 +1,7 @@
 // Domain writes used by the screens. Each goes through outbox.mutate(), which applies the change
 // locally and queues it in one transaction.
 import { db } from './db.js';
-import { mutate } from './outbox.js';
+import { mutate, mutateAll } from './outbox.js';
 import { uuid } from './uuid.js';
 
 export const TOUCH_TYPES = ['visit', 'call', 'email'];
@@ -14,11 +14,9 @@ export const OUTCOMES = [
 export const SKIP_REASONS = ['Closed', 'Contact not available', 'Out of time', 'Traffic', 'Other'];
 export const EDITABLE_FIELDS = ['name', 'address', 'notes', 'tier', 'kare', 'status', 'contacts', 'opening_hours'];
 
-/** Log a visit, call or email; returns the new touch id. */
-export async function logTouch({ account_id, type, outcome, notes = '', next_step = '', duration_minutes = null, checkin = null, occurred_at }) {
-  const id = uuid();
-  await mutate('touch.log', {
-    id,
+function touchArgs({ account_id, type, outcome, notes = '', next_step = '', duration_minutes = null, checkin = null, occurred_at }) {
+  return {
+    id: uuid(),
     account_id,
     type,
     occurred_at: occurred_at || new Date().toISOString(),
@@ -27,12 +25,40 @@ export async function logTouch({ account_id, type, outcome, notes = '', next_ste
     next_step,
     duration_minutes,
     checkin,
-  });
-  return id;
+  };
 }
 
-export function updateStop({ route_id, account_id, status, skip_reason = null }) {
-  return mutate('stop.update', { route_id, account_id, status, at: new Date().toISOString(), skip_reason });
+/** Log a visit, call or email; returns the new touch id. */
+export async function logTouch(fields) {
+  const args = touchArgs(fields);
+  await mutate('touch.log', args);
+  return args.id;
+}
+
+// The stop as this device sees it (its own unsent changes included) is the base the server
+// checks: if someone else changed the same stop since, the rep gets a conflict, not an overwrite.
+async function stopArgs({ route_id, account_id, status, skip_reason = null }) {
+  const route = await db.routes.get(route_id);
+  const stop = route?.stops?.find((s) => s.account_id === account_id);
+  const args = { route_id, account_id, status, at: new Date().toISOString(), skip_reason };
+  if (route?.version != null) args.base_version = route.version;
+  if (stop) args.base_status = stop.status || 'planned';
+  return args;
+}
+
+export async function updateStop(fields) {
+  return mutate('stop.update', await stopArgs(fields));
+}
+
+/**
+ * "Check out & log": the visit and the stop's "done" are written together, in one outbox
+ * transaction, when the rep saves the visit (never a done stop without its visit).
+ */
+export async function logVisitAndCheckOut({ route_id, ...touch }) {
+  const args = touchArgs({ ...touch, type: 'visit' });
+  const stop = await stopArgs({ route_id, account_id: touch.account_id, status: 'done' });
+  await mutateAll([['touch.log', args], ['stop.update', stop]]);
+  return args.id;
 }
 
 /** Edit account fields; the base (values this device saw) lets the server detect real conflicts. */
@@ -55,6 +81,17 @@ export async function keepMine(conflict) {
   const server = conflict.server || {};
   await db.transaction('rw', [db.conflicts, db.accounts, db.routes, db.outbox, db.meta], async () => {
     await db.conflicts.delete(conflict.id);
+    if (conflict.name === 'stop.update') {
+      await mutate('stop.update', {
+        route_id: conflict.route_id,
+        account_id: conflict.account_id,
+        ...conflict.mine,
+        at: new Date().toISOString(),
+        base_version: conflict.route_version,
+        base_status: server.status,
+      });
+      return;
+    }
     if (conflict.name === 'route.reorder') {
       await mutate('route.reorder', { route_id: conflict.route_id, base_version: server.version, order: conflict.mine.order });
       return;
@@ -71,7 +108,10 @@ export async function keepMine(conflict) {
 /** Conflict resolution: take the server's values (already stored locally) and forget mine. */
 export async function takeServer(conflict) {
   await db.transaction('rw', [db.conflicts, db.accounts, db.routes], async () => {
-    if (conflict.server) await (conflict.name === 'route.reorder' ? db.routes : db.accounts).put(conflict.server);
+    // A stop conflict stored the server's whole route when it arrived; nothing more to write.
+    if (conflict.server && conflict.name !== 'stop.update') {
+      await (conflict.name === 'route.reorder' ? db.routes : db.accounts).put(conflict.server);
+    }
     await db.conflicts.delete(conflict.id);
   });
 }

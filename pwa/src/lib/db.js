@@ -20,6 +20,20 @@ db.version(1).stores({
   conflicts: 'id, account_id, created_at',
 });
 
+// v2: mutations the server answered "rejected" keep their content here (never silently dropped):
+// the rep sees each with the server's reason until they dismiss it. Device-owned and tagged with
+// the user, like the outbox, so logout keeps them. The v1 list in meta moves in.
+db.version(2)
+  .stores({ rejected: 'id, user_id, name, account_id, at' })
+  .upgrade(async (tx) => {
+    const old = await tx.table('meta').get('rejections');
+    for (const r of old?.value || []) {
+      const user = (await tx.table('meta').get('user'))?.value;
+      await tx.table('rejected').put({ ...r, user_id: user?.id ?? null, account_id: r.args?.account_id ?? null, message: null });
+    }
+    await tx.table('meta').delete('rejections');
+  });
+
 /** Tables that hold server copies; "reset" and logout clear these. */
 export const CACHE_TABLES = ['accounts', 'touches', 'routes', 'due'];
 

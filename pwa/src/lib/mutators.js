@@ -28,7 +28,10 @@ export const mutators = {
         if (s.account_id !== args.account_id) return s;
         const next = { ...s, status: args.status };
         if (args.status === 'arrived') next.arrived_at = args.at;
-        if (args.status === 'done') next.done_at = args.at;
+        if (args.status === 'done') {
+          next.done_at = args.at;
+          next.arrived_at = s.arrived_at || args.at; // straight to done: arrived then too
+        }
         if (args.status === 'skipped') next.skip_reason = args.skip_reason ?? '';
         return next;
       });

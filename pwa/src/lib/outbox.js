@@ -29,19 +29,35 @@ export async function getClientId(userId) {
  * Returns the queued entry ({id, mutation_id, name, args, user_id}).
  */
 export async function mutate(name, args) {
-  const m = mutators[name];
-  if (!m) throw new Error(`unknown mutation ${name}`);
-  const queued = await db.transaction('rw', [db.outbox, db.meta, ...m.tables.map((t) => db[t])], async () => {
+  return (await mutateAll([[name, args]]))[0];
+}
+
+/**
+ * Apply several mutations and queue them, in order, in ONE IndexedDB transaction: either all of
+ * them are on the device or none is (e.g. "visit logged" and "stop done" go together).
+ */
+export async function mutateAll(list) {
+  const defs = list.map(([name]) => {
+    const m = mutators[name];
+    if (!m) throw new Error(`unknown mutation ${name}`);
+    return m;
+  });
+  const tables = new Set(defs.flatMap((m) => m.tables));
+  const queued = await db.transaction('rw', [db.outbox, db.meta, ...[...tables].map((t) => db[t])], async () => {
     const user = await getMeta('user');
     if (!user) throw new Error('not signed in');
-    await m.apply(args, { repId: user.id });
-    // Read and bumped inside this transaction: two tabs writing at once still get distinct,
-    // gap-free ids because IndexedDB serialises overlapping read-write transactions.
-    const client = await clientFor(user.id);
-    await setMeta(clientKey(user.id), { ...client, next: client.next + 1 });
-    const row = { id: uuid(), user_id: user.id, mutation_id: client.next, name, args, created_at: new Date().toISOString() };
-    await db.outbox.add(row);
-    return row;
+    const rows = [];
+    for (const [i, [name, args]] of list.entries()) {
+      await defs[i].apply(args, { repId: user.id });
+      // Read and bumped inside this transaction: two tabs writing at once still get distinct,
+      // gap-free ids because IndexedDB serialises overlapping read-write transactions.
+      const client = await clientFor(user.id);
+      await setMeta(clientKey(user.id), { ...client, next: client.next + 1 });
+      const row = { id: uuid(), user_id: user.id, mutation_id: client.next, name, args, created_at: new Date().toISOString() };
+      await db.outbox.add(row);
+      rows.push(row);
+    }
+    return rows;
   });
   emit('outbox-changed', { reason: 'write' });
   return queued;

@@ -15,8 +15,7 @@ export class SyncStop extends Error {
 }
 
 const ENTITY_TABLE = { account: 'accounts', touch: 'touches', route: 'routes', due: 'due' };
-const ALL_TABLES = ['outbox', 'meta', 'conflicts', ...CACHE_TABLES];
-const MAX_REJECTIONS = 20;
+const ALL_TABLES = ['outbox', 'meta', 'conflicts', 'rejected', ...CACHE_TABLES];
 
 function retryAfterMs(res) {
   const v = res.headers?.get?.('Retry-After');
@@ -55,17 +54,28 @@ function reasonText(r) {
   return fields.length ? `${base} (${fields.join('; ')})` : base;
 }
 
-async function recordRejection(m, reason) {
-  const list = await getMeta('rejections', []);
-  list.unshift({ id: m.id, name: m.name, args: m.args, reason, at: new Date().toISOString() });
-  await setMeta('rejections', list.slice(0, MAX_REJECTIONS));
+// What the server would not take stays on the device, content and reason, until the rep has
+// seen it and dismissed it (a visit is never silently dropped).
+async function recordRejection(userId, m, r) {
+  await db.rejected.put({
+    id: m.id,
+    user_id: userId,
+    name: m.name,
+    args: m.args,
+    account_id: m.args?.account_id ?? null,
+    reason: reasonText(r),
+    code: r.reason || null,
+    message: r.message || null,
+    at: new Date().toISOString(),
+  });
 }
 
 function pick(obj, fields) {
   return Object.fromEntries(fields.map((f) => [f, obj?.[f] ?? null]));
 }
 
-async function applyResults(userId, batch, body) {
+/** Apply one push answer: per-item results, then drop what the server acknowledged (in one tx). */
+export async function applyResults(userId, batch, body) {
   const acked = Number(body?.last_mutation_id ?? 0);
   const summary = { conflicts: 0, rejected: 0 };
   await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
@@ -79,23 +89,28 @@ async function applyResults(userId, batch, body) {
       } else if (status === 'conflict') {
         summary.conflicts++;
         const fields = r.fields?.length ? r.fields : Object.keys(m.args.changes || {});
+        const isStop = m.name === 'stop.update';
         await db.conflicts.put({
           id: m.id,
           name: m.name,
           account_id: m.args.account_id ?? null,
           route_id: m.args.route_id ?? null,
           fields,
-          mine: m.name === 'route.reorder' ? { order: m.args.order } : pick(m.args.changes, fields),
-          server: r.server || null,
+          mine: m.name === 'route.reorder' ? { order: m.args.order }
+            : isStop ? { status: m.args.status, skip_reason: m.args.skip_reason ?? null }
+              : pick(m.args.changes, fields),
+          // For a stop, the server's stop (what the conflict screen compares) and its route version.
+          server: isStop ? r.server?.stops?.find((s) => s.account_id === m.args.account_id) || null : r.server || null,
+          route_version: isStop ? r.server?.version ?? null : undefined,
           created_at: new Date().toISOString(),
         });
         if (r.server && m.name === 'account.update') await db.accounts.put(r.server);
-        if (r.server && m.name === 'route.reorder') await db.routes.put(r.server);
+        if (r.server && (m.name === 'route.reorder' || isStop)) await db.routes.put(r.server);
       } else if (status === 'rejected') {
         summary.rejected++;
         // Undo the optimistic change: a rejected touch never reached the server.
         if (m.name === 'touch.log') await db.touches.delete(m.args.id);
-        await recordRejection(m, reasonText(r));
+        await recordRejection(userId, m, r);
       }
     }
     // The protocol's one rule for the queue: everything at or below last_mutation_id is done.

@@ -6,6 +6,7 @@ import { useEvent, useLive, useOnline } from './hooks.js';
 import { db } from '../lib/db.js';
 import { ago } from '../lib/dates.js';
 import { syncState } from '../lib/sync.js';
+import { listRejected, rejectedText } from '../lib/rejected.js';
 
 async function pendingOfCurrentUser() {
   const user = (await db.meta.get('user'))?.value;
@@ -16,9 +17,10 @@ export function SyncBadge() {
   const counts = useLive(async () => ({
     pending: await pendingOfCurrentUser(),
     conflicts: await db.conflicts.count(),
+    rejected: await listRejected(),
     last: (await db.meta.get('last_sync_at'))?.value ?? null,
     update: (await db.meta.get('update_required'))?.value === true,
-  }), [], { pending: 0, conflicts: 0, last: null, update: false });
+  }), [], { pending: 0, conflicts: 0, rejected: [], last: null, update: false });
   const sync = useEvent('sync-state', syncState());
   const online = useOnline();
   // Re-render every 30 s so "2 min ago" stays true.
@@ -34,14 +36,15 @@ export function SyncBadge() {
   if (counts.pending) parts.push(`${counts.pending} pending`);
   else parts.push('All saved');
   if (counts.conflicts) parts.push(`${counts.conflicts} conflict${counts.conflicts > 1 ? 's' : ''}`);
+  if (counts.rejected.length) parts.push(rejectedText(counts.rejected));
   const status = !online ? 'offline'
     : sync?.syncing ? 'syncing'
       : sync?.error ? 'sync failed, will retry'
         : `synced ${ago(counts.last)}`;
-  const tone = counts.conflicts || counts.update ? 'warn' : !online ? 'offline' : 'ok';
+  const tone = counts.conflicts || counts.rejected.length || counts.update ? 'warn' : !online ? 'offline' : 'ok';
   return html`
     <a href="/sync" class=${`badge badge--${tone}`} data-testid="sync-badge"
-       data-pending=${counts.pending} data-conflicts=${counts.conflicts} data-online=${online ? '1' : '0'}>
+       data-pending=${counts.pending} data-conflicts=${counts.conflicts} data-rejected=${counts.rejected.length} data-online=${online ? '1' : '0'}>
       <span aria-live="polite" aria-atomic="true">${parts.join(' · ')}</span>
       <span class="badge__when">${status}</span>
       <span class="sr-only">, open sync details</span>

@@ -7,6 +7,7 @@ import { db } from '../lib/db.js';
 import { keepMine, takeServer } from '../lib/actions.js';
 import { syncNow, syncState } from '../lib/sync.js';
 import { ago } from '../lib/dates.js';
+import { dismissRejected, listRejected } from '../lib/rejected.js';
 
 const NAMES = { 'touch.log': 'Logged touch', 'account.update': 'Account edit', 'stop.update': 'Stop status', 'route.reorder': 'Route order' };
 
@@ -15,19 +16,29 @@ function show(v) {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** What the rep wrote, so a rejected visit can be redone by hand. */
+function detail(r) {
+  const a = r.args || {};
+  if (r.name === 'touch.log') return [a.occurred_at && new Date(a.occurred_at).toLocaleString(), a.outcome, a.notes, a.next_step].filter(Boolean).join(' · ');
+  if (r.name === 'account.update') return Object.entries(a.changes || {}).map(([k, v]) => `${k}: ${show(v)}`).join(' · ');
+  if (r.name === 'stop.update') return [a.status, a.skip_reason].filter(Boolean).join(' · ');
+  return '';
+}
+
 export function SyncScreen({ user }) {
   usePageTitle('Sync');
   const conflicts = useLive(() => db.conflicts.orderBy('created_at').toArray(), [], []);
   const pending = useLive(() => db.outbox.where('user_id').equals(user.id).sortBy('mutation_id'), [user.id], []);
-  const meta = useLive(() => db.meta.bulkGet(['last_sync_at', 'rejections']), [], []);
+  const meta = useLive(() => db.meta.bulkGet(['last_sync_at']), [], []);
+  const rejections = useLive(listRejected, [], []);
   const names = useLive(async () => {
-    const rows = await db.accounts.bulkGet(conflicts.map((c) => c.account_id));
+    const ids = [...conflicts, ...rejections].map((c) => c.account_id).filter((x) => x != null);
+    const rows = await db.accounts.bulkGet(ids);
     return Object.fromEntries(rows.filter(Boolean).map((a) => [a.id, a.name]));
-  }, [conflicts], {});
+  }, [conflicts, rejections], {});
   const sync = useEvent('sync-state', syncState());
   const [busy, setBusy] = useState(false);
   const last = meta?.[0]?.value;
-  const rejections = meta?.[1]?.value || [];
 
   return html`
     <h1 tabindex="-1">Sync</h1>
@@ -63,9 +74,15 @@ export function SyncScreen({ user }) {
 
     ${rejections.length > 0 && html`
       <section aria-labelledby="rej-h">
-        <h2 id="rej-h">Not accepted by the server</h2>
-        <ul class="list">${rejections.map((r) => html`<li class="list__item"><span class="list__main">
-          <span class="list__title">${NAMES[r.name] || r.name}</span><span class="muted">${r.reason}</span></span></li>`)}</ul>
+        <h2 id="rej-h">Not accepted by the server (${rejections.length})</h2>
+        <p class="muted">These were not saved on the server. Their content is kept here so you can redo them.</p>
+        <ul class="list">${rejections.map((r) => html`<li class="list__item" data-testid="rejected">
+          <span class="list__main">
+            <span class="list__title">${NAMES[r.name] || r.name}${r.args?.type ? ` (${r.args.type})` : ''} · ${names[r.account_id] || (r.account_id != null ? `account ${r.account_id}` : '')}</span>
+            <span class="muted" data-testid="rejected-reason">${r.reason}${r.message ? ` — ${r.message}` : ''}</span>
+            ${detail(r) && html`<span class="muted">${detail(r)}</span>`}
+          </span>
+          <button class="btn" onClick=${() => dismissRejected(r.id)}>Dismiss</button></li>`)}</ul>
       </section>`}
   `;
 }

@@ -4,7 +4,7 @@ import { html } from './html.js';
 import { useLive, usePageTitle } from './hooks.js';
 import { Choice } from './ui.js';
 import { db } from '../lib/db.js';
-import { logTouch, OUTCOMES, TOUCH_TYPES } from '../lib/actions.js';
+import { logTouch, logVisitAndCheckOut, OUTCOMES, TOUCH_TYPES } from '../lib/actions.js';
 import { positionIfAllowed } from '../lib/geo.js';
 import { navigate } from '../lib/router.js';
 import { accountKey } from './keys.js';
@@ -20,6 +20,10 @@ export function LogTouch({ params, query }) {
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
   usePageTitle('Log touch');
+  // Opened from "Check out & log": saving the visit also marks that route's stop done.
+  const routeParam = query.get('route');
+  const checkout = routeParam ? accountKey(routeParam) : null; // same id rule as accounts
+  const back = checkout != null ? '/' : `/accounts/${params.id}`;
 
   async function save(e) {
     e.preventDefault();
@@ -31,7 +35,7 @@ export function LogTouch({ params, query }) {
     setSaving(true);
     // Position is attached only for visits and only if already allowed; never blocks the save long.
     const checkin = type === 'visit' ? await positionIfAllowed() : null;
-    await logTouch({
+    const fields = {
       account_id: id,
       type,
       outcome,
@@ -39,8 +43,10 @@ export function LogTouch({ params, query }) {
       next_step: nextStep.trim(),
       duration_minutes: duration ? Number(duration) : null,
       checkin,
-    });
-    navigate(`/accounts/${params.id}`, { replace: true });
+    };
+    if (checkout != null && type === 'visit') await logVisitAndCheckOut({ route_id: checkout, ...fields });
+    else await logTouch(fields);
+    navigate(back, { replace: true });
   }
 
   return html`
@@ -60,6 +66,7 @@ export function LogTouch({ params, query }) {
         <input id="touch-duration" type="number" inputmode="numeric" min="1" max="600" value=${duration}
                onInput=${(e) => setDuration(e.target.value)} />`}
       <button class="btn btn--primary btn--block" type="submit" disabled=${saving}>Save ${type}</button>
+      <button class="btn btn--block" type="button" disabled=${saving} onClick=${() => navigate(back, { replace: true })}>Cancel</button>
     </form>
   `;
 }

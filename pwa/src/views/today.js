@@ -85,9 +85,10 @@ export function Today({ user }) {
         <div class="actions">
           <a class="btn" href=${navigationUrl(next)} rel="noopener">Navigate</a>
           ${next.status === 'arrived'
-            ? html`<button class="btn btn--primary" onClick=${async () => {
-                await updateStop({ route_id: route.id, account_id: next.account_id, status: 'done' });
-                navigate(`/accounts/${next.account_id}/log?type=visit`);
+            ? html`<button class="btn btn--primary" onClick=${() => {
+                // Nothing is written yet: the stop becomes done together with the visit, when
+                // the rep saves the form (Cancel leaves the stop as it is).
+                navigate(`/accounts/${next.account_id}/log?type=visit&route=${encodeURIComponent(route.id)}`);
               }}>Check out & log</button>`
             : html`<button class="btn btn--primary" onClick=${() => updateStop({ route_id: route.id, account_id: next.account_id, status: 'arrived' })}>Check in</button>`}
           <button class="btn" onClick=${() => setSkipping(next)}>Skip</button>
