@@ -97,6 +97,8 @@ def touch_json(touch: Touch) -> dict[str, Any]:
         else None,
         "created_by_id": touch.created_by_id,
         "created_at": touch.created_at.isoformat(),
+        "received_at": touch.received_at.isoformat() if touch.received_at else None,
+        "flags": list(touch.flags) if touch.flags else None,
     }
 
 
