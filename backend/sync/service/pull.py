@@ -70,6 +70,8 @@ def route_json(route: RoutePlan) -> dict[str, Any]:
         "value": route.value,
         "travel_seconds": route.travel_seconds,
         "distance_m": route.distance_m,
+        "solver": route.solver,
+        "updated_at": route.updated_at.isoformat() if route.updated_at else None,
     }
 
 
