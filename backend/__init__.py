@@ -63,4 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         from backend.reminders.jobs import install_scheduler
 
         install_scheduler(app)
+    if app.config.get("SYNC_PRUNE_IN_PROCESS"):
+        from backend.sync.jobs import install_scheduler as install_prune_scheduler
+
+        install_prune_scheduler(app)
     return app

@@ -25,7 +25,8 @@ def register_commands(app: Flask) -> None:
     from backend.demo import cli as demo
     from backend.reminders import cli as reminders
     from backend.routes import cli as routes
+    from backend.sync import cli as sync
 
-    for module in (demo, accounts, cadence, routes, reminders):
+    for module in (demo, accounts, cadence, routes, reminders, sync):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -3,6 +3,7 @@
 See docs/sync-protocol.md. Never imports flask, sqlalchemy or backend.
 """
 
+from sync._fields import INT4_MAX, INT8_MAX, unstorable_text
 from sync.args import (
     AccountUpdate,
     Checkin,
@@ -67,13 +68,19 @@ from sync.rules import (
     StopAction,
     TouchAction,
     TouchDecision,
+    TouchFlag,
+    TouchTime,
     account_update_rejection,
     decide_route_reorder,
     decide_stop_update,
     decide_touch_log,
+    decide_touch_time,
 )
 
 __all__ = [
+    "INT4_MAX",
+    "INT8_MAX",
+    "unstorable_text",
     "AccountUpdate",
     "BatchPlan",
     "BatchTooLarge",
@@ -113,6 +120,8 @@ __all__ = [
     "StopUpdate",
     "TouchAction",
     "TouchDecision",
+    "TouchFlag",
+    "TouchTime",
     "TouchLog",
     "account_update_rejection",
     "applied",
@@ -122,6 +131,7 @@ __all__ = [
     "decide_route_reorder",
     "decide_stop_update",
     "decide_touch_log",
+    "decide_touch_time",
     "decode_cursor",
     "encode_cursor",
     "json_equal",

@@ -13,6 +13,24 @@ RowId = int | str
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MISSING = object()
+# What a database column can hold: PostgreSQL's int4 / int8, text without NUL or lone surrogates.
+INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Timestamps a device can mean; year 1 or 9999 would overflow once moved to UTC or a local zone.
+MIN_YEAR, MAX_YEAR = 1970, 9000
+
+
+def unstorable_text(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (a NUL, a lone UTF-16 surrogate), or None."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    return (
+        "Must not contain NUL characters."
+        if found.group() == "\x00"
+        else ("Must not contain lone UTF-16 surrogates.")
+    )
 
 
 class Errors:
@@ -57,7 +75,9 @@ def as_int(
     if isinstance(value, bool) or not isinstance(value, int):
         errs.add(path, "Not a valid integer.")
         return None
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
+    if hi is None:
+        hi = INT8_MAX
+    if (lo is not None and value < lo) or value > hi:
         errs.add(
             path, f"Must be between {lo} and {hi}." if hi is not None else f"Must be at least {lo}."
         )
@@ -98,12 +118,20 @@ def as_str(
     if len(value) > max_len:
         errs.add(path, f"Longer than maximum length {max_len}.")
         return None
+    problem = unstorable_text(value)
+    if problem is not None:
+        errs.add(path, problem)
+        return None
     return value
 
 
-def as_choice(value: Any, path: str, errs: Errors, choices: Collection[str]) -> str | None:
-    """One of a fixed set of strings."""
+def as_choice(
+    value: Any, path: str, errs: Errors, choices: Collection[str], nullable: bool = False
+) -> str | None:
+    """One of a fixed set of strings (None allowed when nullable)."""
     if missing(value):
+        return None
+    if value is None and nullable:
         return None
     if not isinstance(value, str) or value not in choices:
         errs.add(path, f"Must be one of: {', '.join(sorted(choices))}.")
@@ -125,12 +153,17 @@ def as_uuid(value: Any, path: str, errs: Errors) -> str | None:
 
 
 def as_row_id(value: Any, path: str, errs: Errors) -> RowId | None:
-    """A server row id: a positive integer or a non-empty string of at most 64 characters."""
+    """A server row id: a positive int4 or a non-empty string of at most 64 characters."""
     if missing(value):
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= INT4_MAX:
         return value
-    if isinstance(value, str) and 0 < len(value) <= 64 and value.strip() == value:
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 64
+        and value.strip() == value
+        and unstorable_text(value) is None
+    ):
         return value
     errs.add(path, "Not a valid id.")
     return None
@@ -149,6 +182,9 @@ def as_datetime(value: Any, path: str, errs: Errors) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         errs.add(path, "Must include a UTC offset.")
+        return None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        errs.add(path, f"Must be between the years {MIN_YEAR} and {MAX_YEAR}.")
         return None
     return parsed
 

@@ -40,7 +40,7 @@ class TouchLog:
     account_id: f.RowId
     type: str
     occurred_at: datetime
-    outcome: str
+    outcome: str | None = None
     notes: str | None = None
     next_step: str | None = None
     duration_minutes: int | None = None
@@ -104,7 +104,14 @@ def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
         "account_id": f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e),
         "type": f.as_choice(f.get(a, "type", p, e), f.join(p, "type"), e, TOUCH_TYPES),
         "occurred_at": f.as_datetime(f.get(a, "occurred_at", p, e), f.join(p, "occurred_at"), e),
-        "outcome": f.as_choice(f.get(a, "outcome", p, e), f.join(p, "outcome"), e, TOUCH_OUTCOMES),
+        # Optional and nullable, as in POST /api/touches (TouchInSchema): one rule for both paths.
+        "outcome": f.as_choice(
+            f.get(a, "outcome", p, e, required=False),
+            f.join(p, "outcome"),
+            e,
+            TOUCH_OUTCOMES,
+            nullable=True,
+        ),
         "notes": f.as_str(
             f.get(a, "notes", p, e, False), f.join(p, "notes"), e, nullable=True, allow_empty=True
         ),
@@ -167,7 +174,9 @@ _ACCOUNT_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
 def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
     f.unknown_keys(a, AccountUpdate.__dataclass_fields__, p, e)
     account_id = f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e)
-    base_version = f.as_int(f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0)
+    base_version = f.as_int(
+        f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
+    )
     base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
     changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
     if changes is not None:
@@ -221,7 +230,9 @@ def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
 def _reorder(a: Mapping[str, Any], p: str, e: f.Errors) -> RouteReorder | None:
     f.unknown_keys(a, RouteReorder.__dataclass_fields__, p, e)
     route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
-    base_version = f.as_int(f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0)
+    base_version = f.as_int(
+        f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
+    )
     raw = f.as_list(f.get(a, "order", p, e), f.join(p, "order"), e)
     order = tuple(f.as_row_id(x, f.join(f.join(p, "order"), i), e) for i, x in enumerate(raw or []))
     if raw is not None and len(set(order)) != len(order):

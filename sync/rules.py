@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sync._fields import RowId
@@ -20,13 +21,27 @@ class TouchAction(StrEnum):
     REJECT = "reject"
 
 
+class TouchFlag(StrEnum):
+    """Why a kept touch is listed for review (the touch counts either way)."""
+
+    # The rep no longer owns the account (reassigned while the phone was offline).
+    ACCOUNT_REASSIGNED = "account_reassigned"
+    # The account was deleted before the visit reached the server; it stays on the tombstone.
+    ACCOUNT_DELETED = "account_deleted"
+    # The device clock was ahead: occurred_at was clamped to the server's receive time.
+    CLOCK_AHEAD = "clock_ahead"
+    # occurred_at is older than the age limit: counted in the period it was received in.
+    CLOCK_BEHIND = "clock_behind"
+
+
 @dataclass(frozen=True)
 class TouchDecision:
-    """The action, the rep to credit, and the reason when rejected."""
+    """The action, the rep to credit, the reason when rejected, the review flags when kept."""
 
     action: TouchAction
     rep_id: RowId | None = None
     reason: Reason | None = None
+    flags: tuple[TouchFlag, ...] = ()
 
 
 def decide_touch_log(
@@ -35,12 +50,17 @@ def decide_touch_log(
     account_exists: bool,
     owns_now: bool,
     owned_at_occurrence: bool,
+    *,
+    account_deleted: bool = False,
+    owned_before: bool = False,
 ) -> TouchDecision:
     """Decide a `touch.log` from the pushing rep.
 
-    Touches are append-only facts, deduplicated by the touch's UUID. A touch for an account that was
-    reassigned while the phone was offline is kept and credited to the rep who logged it, never to
-    the new owner; a rep who never owned the account at the time cannot log against it.
+    Touches are append-only facts, deduplicated by the touch's UUID. A touch for an account that
+    was reassigned (``owned_at_occurrence`` or ``owned_before``: the rep owned it at some time)
+    or deleted while the phone was offline is kept, credited to the rep who logged it, and
+    flagged for the new owner or the manager; a rep who never owned the account cannot log
+    against it.
     """
     if existing_rep_id is not None:
         if existing_rep_id == actor_id:
@@ -49,9 +69,37 @@ def decide_touch_log(
         return TouchDecision(TouchAction.REJECT, reason=Reason.ID_REUSED)
     if not account_exists:
         return TouchDecision(TouchAction.REJECT, reason=Reason.NOT_FOUND)
-    if not (owns_now or owned_at_occurrence):
+    if not (owns_now or owned_at_occurrence or owned_before):
         return TouchDecision(TouchAction.REJECT, reason=Reason.NOT_IN_SCOPE)
-    return TouchDecision(TouchAction.CREATE, actor_id)
+    flags = () if owns_now else (TouchFlag.ACCOUNT_REASSIGNED,)
+    if account_deleted:
+        flags += (TouchFlag.ACCOUNT_DELETED,)
+    return TouchDecision(TouchAction.CREATE, actor_id, flags=flags)
+
+
+@dataclass(frozen=True)
+class TouchTime:
+    """When a touch happened as stored, the instant whose local date is its period, and flags."""
+
+    occurred_at: datetime
+    period_at: datetime
+    flags: tuple[TouchFlag, ...] = ()
+
+
+def decide_touch_time(
+    occurred_at: datetime, received_at: datetime, max_skew: timedelta, max_age: timedelta
+) -> TouchTime:
+    """Never refuse a visit for its timestamp; keep the device's word unless it cannot be true.
+
+    Ahead of the receive time by more than ``max_skew``: clamped to ``received_at`` (it cannot
+    have happened later than it arrived). Older than ``max_age``: kept as the device said, but
+    counted in the period it was received in, so a slow clock never credits a closed period.
+    """
+    if occurred_at > received_at + max_skew:
+        return TouchTime(received_at, received_at, (TouchFlag.CLOCK_AHEAD,))
+    if occurred_at < received_at - max_age:
+        return TouchTime(occurred_at, received_at, (TouchFlag.CLOCK_BEHIND,))
+    return TouchTime(occurred_at, occurred_at)
 
 
 def account_update_rejection(account_exists: bool, in_scope_now: bool) -> Reason | None:

@@ -41,6 +41,12 @@ class Config:
     GEOCODER_MIN_DELAY_SECONDS = 1.0
     GEOCODER_TIMEOUT_SECONDS = 5.0
 
+    # Sync log pruning: daily in each serving process; tombstones older than this are dropped
+    # and a client whose cursor is older than them gets a reset.
+    SYNC_PRUNE_IN_PROCESS = True
+    SYNC_PRUNE_AFTER_DAYS = 30
+    SYNC_PRUNE_INTERVAL_SECONDS = 86_400
+
     # Touch logging limits.
     TOUCH_MAX_FUTURE_SKEW_SECONDS = 300
     TOUCH_MAX_AGE_DAYS = 30
@@ -72,6 +78,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     GEOCODER_MIN_DELAY_SECONDS = 0.0
+    SYNC_PRUNE_IN_PROCESS = False  # tests prune explicitly; no day-long thread per app
 
 
 class ProductionConfig(Config):

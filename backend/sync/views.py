@@ -12,8 +12,10 @@ import sync
 from backend.core.errors import envelope
 from backend.core.extensions import db
 from backend.core.http import Blueprint, user
+from backend.sync.schemas import RejectedMutationSchema, RejectedQuerySchema
 from backend.sync.service import pull as sync_pull
 from backend.sync.service import push as sync_push
+from backend.sync.service import rejected as sync_rejected
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Sync")
 
@@ -55,8 +57,7 @@ class Push(MethodView):
     def post(self):
         """Apply outbox mutations exactly once and in order; one answer per mutation."""
         req = sync.parse_push_request(_json_body())
-        pause = float(current_app.config.get("SYNC_APPLY_PAUSE_SECONDS", 0) or 0)
-        response = sync_push.push(user(), req, pause_seconds=pause)
+        response = sync_push.push(user(), req)
         db.session.commit()
         return response.to_json()
 
@@ -72,3 +73,16 @@ class Pull(MethodView):
         """A page of changes in the caller's scope after the cursor."""
         req = sync.parse_pull_request(request.args.to_dict())
         return sync_pull.pull(user(), req).to_json()
+
+
+@blp.route("/rejected")
+class Rejected(MethodView):
+    """Mutations the server refused, kept with their content."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RejectedQuerySchema, location="query")
+    @blp.response(200, RejectedMutationSchema(many=True))
+    def get(self, args):
+        """The caller's rejected mutations (one device's with ``client_id``), newest first."""
+        return sync_rejected.rejected_mutations(user(), args.get("client_id"))

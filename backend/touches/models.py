@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
@@ -39,3 +39,7 @@ class Touch(db.Model):
     checkin_accuracy_m: Mapped[float | None] = mapped_column(Float)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the server got it; occurred_at is the device's word (docs/sync-protocol.md, "Clocks").
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Why a manager should look at it (TOUCH_FLAGS), or NULL: the touch is kept either way.
+    flags: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))

@@ -54,6 +54,12 @@ class TouchSchema(BaseSchema):
     checkin = fields.Method("_checkin")
     created_by_id = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
+    received_at = fields.AwareDateTime(allow_none=True)
+    flags = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={"description": "Why a manager should review this kept touch, or null."},
+    )
 
     def _checkin(self, touch) -> dict | None:
         if touch.checkin_lat is None:
@@ -73,6 +79,9 @@ class TouchQuerySchema(BaseSchema):
     type = fields.String(validate=validate.OneOf(TOUCH_TYPES))
     since = fields.Date()
     until = fields.Date()
+    flagged = fields.Boolean(
+        metadata={"description": "Only touches kept with review flags (true) or without (false)."}
+    )
 
     @validates_schema
     def _range(self, data, **kwargs):

@@ -30,20 +30,18 @@ def log_touch(
     data: dict,
     *,
     allow_backfill: bool | None = None,
-    allow_reassigned: bool = False,
     now: datetime | None = None,
 ) -> tuple[Touch, bool]:
     """Record a touch by ``actor``; ``(touch, created)``, with ``created`` False for a retry.
 
     ``data`` holds the Touch fields as ``TouchInSchema`` loads them (``id`` a UUID or string,
     ``occurred_at`` aware, ``checkin`` a dict or None). The rules are ``check_touch``'s; the
-    account must be in the actor's scope now (NotFound otherwise), except that
-    ``allow_reassigned`` only needs it to exist and not be deleted.
+    account must be live and in the actor's scope now (NotFound otherwise).
     """
     touch_id = str(data["id"])
     existing = db.session.get(Touch, touch_id)
-    account = None if existing is not None else _account_for(actor, data, allow_reassigned)
-    if not check_touch(
+    account = None if existing is not None else _account_for(actor, data)
+    flags = check_touch(
         actor,
         data["occurred_at"],
         existing_rep_id=existing.rep_id if existing is not None else None,
@@ -51,7 +49,8 @@ def log_touch(
         in_scope=True,  # _account_for applied the scope
         allow_backfill=allow_backfill,
         now=now,
-    ):
+    )
+    if flags is None:
         return existing, False
     return insert_touch(actor, touch_values(actor, account.id, data))
 
@@ -63,31 +62,37 @@ def check_touch(
     existing_rep_id: int | None,
     account: Account | None,
     in_scope: bool,
+    owned_before: bool = False,
     allow_backfill: bool | None = None,
     now: datetime | None = None,
-) -> bool:
+    check_time: bool = True,
+) -> tuple[sync.TouchFlag, ...] | None:
     """The rules for logging a touch, for ``POST /api/touches`` and sync push alike.
 
-    True: insert it. False: ``actor`` already logged this UUID (a retry; the first write wins,
-    even if the retry carries other content, because touches are append-only facts).
+    The review flags to store with it (often none): insert it. None: ``actor`` already logged
+    this UUID (a retry; the first write wins, even if the retry carries other content, because
+    touches are append-only facts).
 
     * The UUID is another rep's touch: Conflict, revealing nothing about that touch.
-    * ``account`` None or deleted: NotFound; it exists but ``in_scope`` is False: Forbidden
-      (the caller decides what scope means: owned now for REST, owned now or when it happened
-      for sync, where a visit logged offline before a reassignment is kept).
-    * ``occurred_at`` may be at most ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` ahead of ``now`` and at
-      most ``TOUCH_MAX_AGE_DAYS`` old; ``allow_backfill`` (default: managers and admins) lifts
-      the age limit only.
+    * ``account`` None: NotFound; it exists but is neither ``in_scope`` nor ``owned_before`` by
+      the actor: Forbidden. A deleted account or one the actor owned before is kept and flagged
+      (sync passes those; REST passes only live accounts in scope now).
+    * With ``check_time`` (REST, online): ``occurred_at`` may be at most
+      ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` ahead of ``now`` and at most ``TOUCH_MAX_AGE_DAYS`` old;
+      ``allow_backfill`` (default: managers and admins) lifts the age limit only. Sync never
+      refuses a visit for its timestamp: it uses ``touch_time`` instead.
     """
     decision = sync.decide_touch_log(
         actor.id,
         existing_rep_id,
-        account is not None and account.deleted_at is None,
+        account is not None,
         in_scope,
         False,  # the caller folds "owned when it happened" into in_scope
+        account_deleted=account is not None and account.deleted_at is not None,
+        owned_before=owned_before,
     )
     if decision.action is sync.TouchAction.ALREADY_EXISTS:
-        return False
+        return None
     if decision.reason is sync.Reason.ID_REUSED:
         raise Conflict(
             "This touch id is already in use.", {"id": ["Already used; pick a new UUID."]}
@@ -96,24 +101,39 @@ def check_touch(
         raise NotFound("Account not found.")
     if decision.reason is not None:
         raise Forbidden("The account is not in your scope.")
-    _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
-    return True
+    if check_time:
+        _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
+    return decision.flags
+
+
+def touch_time(occurred_at: datetime, received_at: datetime) -> sync.TouchTime:
+    """Sync's clock rule (``sync.decide_touch_time``) with this server's limits."""
+    config = current_app.config
+    return sync.decide_touch_time(
+        occurred_at,
+        received_at,
+        timedelta(seconds=config["TOUCH_MAX_FUTURE_SKEW_SECONDS"]),
+        timedelta(days=config["TOUCH_MAX_AGE_DAYS"]),
+    )
 
 
 def touch_values(actor: User, account_id: int, data: dict) -> dict[str, Any]:
     """The ``touches`` row for ``data`` (as ``log_touch`` takes it), credited to ``actor``.
 
-    ``local_date`` is ``occurred_at`` in the actor's time zone: the period key for cadence.
+    ``local_date`` is ``period_at`` (default ``occurred_at``) in the actor's time zone: the
+    period key for cadence. ``received_at`` and ``flags`` are optional in ``data``.
     """
     occurred_at: datetime = data["occurred_at"]
+    period_at: datetime = data.get("period_at") or occurred_at
     checkin = data.get("checkin") or {}
+    flags = sorted({str(f) for f in data.get("flags") or ()})
     return {
         "id": str(data["id"]),
         "account_id": account_id,
         "rep_id": actor.id,
         "type": data["type"],
         "occurred_at": occurred_at.astimezone(UTC),
-        "local_date": local_date(occurred_at, actor.time_zone),
+        "local_date": local_date(period_at, actor.time_zone),
         "outcome": data.get("outcome"),
         "notes": data.get("notes") or "",
         "next_step": data.get("next_step") or "",
@@ -122,6 +142,8 @@ def touch_values(actor: User, account_id: int, data: dict) -> dict[str, Any]:
         "checkin_lon": checkin.get("lon"),
         "checkin_accuracy_m": checkin.get("accuracy_m"),
         "created_by_id": actor.id,
+        "received_at": data.get("received_at") or datetime.now(UTC),
+        "flags": flags or None,
     }
 
 
@@ -147,10 +169,10 @@ def insert_touch(actor: User, values: dict[str, Any]) -> tuple[Touch, bool]:
     return touch, True
 
 
-def _account_for(actor: User, data: dict, allow_reassigned: bool) -> Account | None:
-    stmt = select(Account).where(Account.id == data["account_id"], Account.deleted_at.is_(None))
-    if not allow_reassigned:
-        stmt = stmt.where(account_scope(actor))
+def _account_for(actor: User, data: dict) -> Account | None:
+    stmt = select(Account).where(
+        Account.id == data["account_id"], Account.deleted_at.is_(None), account_scope(actor)
+    )
     return db.session.scalar(stmt)
 
 
@@ -190,6 +212,9 @@ def query_touches(actor: User, filters: dict) -> Select:
             stmt = stmt.where(column == filters[key])
     if filters.get("type"):
         stmt = stmt.where(Touch.type == filters["type"])
+    if filters.get("flagged") is not None:
+        # Flagged touches are kept visits a manager or the new owner should look at.
+        stmt = stmt.where(Touch.flags.is_not(None) if filters["flagged"] else Touch.flags.is_(None))
     since: date | None = filters.get("since")
     until: date | None = filters.get("until")
     if since:

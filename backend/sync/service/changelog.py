@@ -258,7 +258,8 @@ def _touch_rows(
 
 
 def prune(session: Session, *, older_than: datetime) -> dict[str, int]:
-    """Compact superseded change rows, drop old tombstones and leaves, and old mutation records.
+    """Compact superseded change rows, drop old tombstones and leaves, and old mutation records
+    (except rejected ones, which keep what the server could not accept).
 
     A tombstone or leave older than ``older_than`` is removed and the horizon rises to its
     number: a client whose cursor is behind it may have missed a delete and gets a reset.
@@ -287,8 +288,11 @@ def prune(session: Session, *, older_than: datetime) -> dict[str, int]:
             state = SyncState(id=1, epoch=1, tombstone_horizon_seq=0)
             session.add(state)
         state.tombstone_horizon_seq = max(state.tombstone_horizon_seq, top)
+    # Rejected mutations keep their content for the rep (GET /api/sync/rejected): never pruned.
     mutations = session.execute(
-        SyncMutation.__table__.delete().where(SyncMutation.created_at < older_than)
+        SyncMutation.__table__.delete().where(
+            SyncMutation.created_at < older_than, SyncMutation.status != "rejected"
+        )
     ).rowcount
     session.flush()
     return {"superseded": superseded, "tombstones": tombstones, "mutations": mutations}

@@ -45,6 +45,10 @@ class Batch:
         """May the actor edit this account now?"""
         return account_in_scope(self.actor, account, self.managed)
 
+    def owned_before(self, account: Account) -> bool:
+        """Did the actor own the account at some time (it moved away while they were offline)?"""
+        return bool(self.owned.get(account.id))
+
     def owned_at(self, account: Account, at: datetime) -> bool:
         """Did the actor own the account at ``at`` (before a reassignment)?"""
         return any(start <= at <= end for start, end in self.owned.get(account.id, ()))
@@ -58,28 +62,33 @@ def as_utc(value: datetime) -> datetime:
 def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | None:
     """The row to insert for a touch.log, or None when it is the rep's retry; DomainError if not.
 
-    Scope for sync is "owns the account now or owned it when the visit happened", and the age
-    limit is lifted: a phone may come back after weeks offline, and its visits are kept.
+    Scope for sync is "owns the account now, or owned it before" (a visit logged offline after
+    a reassignment or before a deletion is kept and flagged, docs/sync-protocol.md), and the
+    device's clock never gets a visit refused: ``touches.touch_time`` clamps or flags it.
     """
     account = b.accounts.get(p.account_id)
     in_scope = account is not None and (b.in_scope(account) or b.owned_at(account, p.occurred_at))
-    create = touches.check_touch(
+    flags = touches.check_touch(
         b.actor,
         p.occurred_at,
         existing_rep_id=b.touch_reps.get(p.id),
         account=account,
         in_scope=in_scope,
-        allow_backfill=True,
-        now=now,
+        owned_before=account is not None and b.owned_before(account),
+        check_time=False,
     )
-    if not create:
+    if flags is None:
         return None
+    when = touches.touch_time(p.occurred_at, now)
     b.touch_reps[p.id] = b.actor.id
     checkin = p.checkin
     data = {
         "id": p.id,
         "type": p.type,
-        "occurred_at": p.occurred_at,
+        "occurred_at": when.occurred_at,
+        "period_at": when.period_at,
+        "received_at": now,
+        "flags": (*flags, *when.flags),
         "outcome": p.outcome,
         "notes": p.notes,
         "next_step": p.next_step,

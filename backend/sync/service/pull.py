@@ -70,6 +70,8 @@ def route_json(route: RoutePlan) -> dict[str, Any]:
         "value": route.value,
         "travel_seconds": route.travel_seconds,
         "distance_m": route.distance_m,
+        "solver": route.solver,
+        "updated_at": route.updated_at.isoformat() if route.updated_at else None,
     }
 
 
@@ -97,6 +99,8 @@ def touch_json(touch: Touch) -> dict[str, Any]:
         else None,
         "created_by_id": touch.created_by_id,
         "created_at": touch.created_at.isoformat(),
+        "received_at": touch.received_at.isoformat() if touch.received_at else None,
+        "flags": list(touch.flags) if touch.flags else None,
     }
 
 

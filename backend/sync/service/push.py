@@ -15,7 +15,7 @@ the general path: one savepoint per mutation.
 from __future__ import annotations
 
 import itertools
-import time
+import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 import sync
 from backend.accounts.models import Account
@@ -37,14 +37,21 @@ from backend.sync.service.mutators import APPLY, Batch, as_utc, decide_touch, do
 from backend.touches.models import Touch
 from backend.users.models import User
 from backend.users.scope import managed_territory_ids
-from sync import Mutation, PushResult
+from sync import Mutation, PushResult, Reason
+
+log = logging.getLogger(__name__)
+
+# A database refusing one mutation's values (out of range, unstorable text) is that mutation's
+# problem, not the batch's: it is answered rejected/invalid in its savepoint. Connection and
+# lock errors (OperationalError) stay transient: a 5xx, and the client retries.
+_BAD_VALUE = (DataError, IntegrityError, ValueError, OverflowError)
 
 
-def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> sync.PushResponse:
+def push(actor: User, req: sync.PushRequest) -> sync.PushResponse:
     """Plan and apply a parsed push; store the client's counter and the mutation log (flush only).
 
-    ``pause_seconds`` sleeps after each applied mutation: a test hook that lets a fault-injection
-    test kill the server in the middle of a batch.
+    A rejected mutation's log record keeps its name, args and errors, so what the server could
+    not accept is never lost: ``rejected_mutations`` lists it for the app to show.
     """
     client = _lock_client(actor.id, req.client_id, req.schema_version)
     plan = sync.plan_batch(
@@ -59,14 +66,16 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
         plan.to_apply, key=lambda m: m.name == sync.MutationName.TOUCH_LOG
     ):
         if is_touch:
-            outcomes += _touch_run(batch, list(run), pause_seconds)
+            outcomes += _touch_run(batch, list(run))
         else:
-            outcomes += [_apply_one(batch, m, pause_seconds) for m in run]
+            outcomes += [_apply_one(batch, m) for m in run]
     response = sync.build_push_response(plan, outcomes)
     client.last_mutation_id = plan.last_mutation_id
     client.schema_version = req.schema_version
     client.last_seen_at = utcnow()
     entries = sync.log_entries(req.client_id, response)
+    sent = {m.id: m for m in req.mutations}
+    answers = {r.id: r for r in response.results}
     if entries:
         now = utcnow()
         # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
@@ -79,7 +88,7 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
                     "client_id": e.client_id,
                     "mutation_id": e.mutation_id,
                     "status": str(e.status),
-                    "outcome": {"reason": e.reason, "fields": list(e.fields or ()) or None},
+                    "outcome": _outcome(e, sent.get(e.id), answers.get(e.id)),
                     "created_at": now,
                 }
                 for e in entries
@@ -89,7 +98,33 @@ def push(actor: User, req: sync.PushRequest, *, pause_seconds: float = 0.0) -> s
     return response
 
 
-def _apply_one(b: Batch, m: Mutation, pause_seconds: float = 0.0) -> PushResult:
+def _outcome(e: sync.LoggedMutation, m: Mutation | None, r: PushResult | None) -> dict[str, Any]:
+    """The log record's JSON: the answer, plus the content of a rejected mutation."""
+    out: dict[str, Any] = {"reason": e.reason, "fields": list(e.fields or ()) or None}
+    if e.status is sync.Status.REJECTED and m is not None:
+        out["name"] = _storable(m.name)
+        out["args"] = _storable(dict(m.args))
+        out["errors"] = _storable(dict(r.errors)) if r is not None and r.errors else None
+    return out
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with text no database takes (NUL, lone surrogates) escaped, kept readable."""
+    if isinstance(value, str):
+        if sync.unstorable_text(value) is None:
+            return value
+        escaped = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return escaped.replace("\x00", "\\u0000")
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > sync.INT8_MAX:
+        return str(value)
+    return value
+
+
+def _apply_one(b: Batch, m: Mutation) -> PushResult:
     """The general path: one mutation in its own savepoint; a domain error is its answer."""
     savepoint = db.session.begin_nested()
     try:
@@ -98,16 +133,25 @@ def _apply_one(b: Batch, m: Mutation, pause_seconds: float = 0.0) -> PushResult:
     except DomainError as err:
         savepoint.rollback()
         result = domain_answer(m, err)
-    if pause_seconds:
-        time.sleep(pause_seconds)
+    except _BAD_VALUE as err:
+        savepoint.rollback()
+        result = _bad_value(m, err)
     return result
+
+
+def _bad_value(m: Mutation, err: Exception) -> PushResult:
+    """The safety net: a value the database refused rejects this mutation alone."""
+    if isinstance(err, StatementError):
+        err = err.orig or err
+    log.warning("sync: mutation %s rejected by the database: %s", m.id, type(err).__name__)
+    return sync.rejected(m, Reason.INVALID, {"args": ["A value cannot be stored."]})
 
 
 class _Contended(Exception):
     """Another transaction inserted one of the run's touch UUIDs after we loaded them."""
 
 
-def _touch_run(b: Batch, run: list[Mutation], pause_seconds: float) -> list[PushResult]:
+def _touch_run(b: Batch, run: list[Mutation]) -> list[PushResult]:
     """The fast path: decide a run of touch.log mutations in order, insert the accepted ones at once.
 
     Equivalent to the general path (same ``check_touch`` on the same rows, in the same order),
@@ -123,18 +167,18 @@ def _touch_run(b: Batch, run: list[Mutation], pause_seconds: float) -> list[Push
             values = decide_touch(b, m.payload, now)
         except DomainError as err:
             outcomes.append(domain_answer(m, err))
+        except _BAD_VALUE as err:
+            outcomes.append(_bad_value(m, err))
         else:
             outcomes.append(sync.applied(m))
             if values is not None:
                 rows.append(values)
-        if pause_seconds:
-            time.sleep(pause_seconds)
     if not rows:
         return outcomes
     try:
         with db.session.begin_nested():
             _insert_touches(b.actor, rows)
-    except (IntegrityError, _Contended):
+    except (*_BAD_VALUE, _Contended):
         b.touch_reps = reps_before
         return [_apply_one(b, m) for m in run]
     return outcomes

@@ -62,3 +62,46 @@ def test_demo_data_counts_and_shapes(scratch_db_url):
 
     again = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
     assert again.exit_code == 0 and "reusing" in again.output
+
+
+def _rest_all(client, path: str) -> list[dict]:
+    """Every page of a REST list."""
+    items, page = [], 1
+    while True:
+        sep = "&" if "?" in path else "?"
+        response = client.get(f"{path}{sep}page={page}&page_size=500")
+        assert response.status_code == 200, response.get_json()
+        items += response.get_json()
+        if page >= json.loads(response.headers["X-Pagination"])["total_pages"]:
+            return items
+        page += 1
+
+
+def test_a_demo_reps_full_pull_carries_what_rest_lists(scratch_db_url):
+    from tests.backend.sync.conftest import pull_all
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_db_url})
+    assert app.test_cli_runner().invoke(args=["demo", "--no-serve"]).exit_code == 0
+    client = app.test_client()
+    email = f"{demo.REP_NAMES[0].split()[0].lower()}@demo.fieldrep.app"
+    assert (
+        client.post("/api/auth/login", json={"email": email, "password": demo.PASSWORD}).status_code
+        == 200
+    )
+
+    changes, _ = pull_all(client)
+    pulled: dict[str, dict] = {}
+    for c in changes:
+        if c["op"] == "put":
+            pulled.setdefault(c["entity"], {})[c["id"]] = c["data"]
+
+    accounts = _rest_all(client, "/api/accounts")
+    touches = _rest_all(client, "/api/touches")
+    assert len(touches) > 100  # the demo's history, not only what was logged since
+    assert {a["id"]: a for a in accounts} == pulled["account"]
+    assert {t["id"]: t for t in touches} == pulled["touch"]
+    today = datetime.now(ZoneInfo(demo.TZ)).date().isoformat()
+    route = client.get(f"/api/routes/{today}").get_json()
+    assert set(pulled["route"]) == {route["id"]}
+    diff = {k for k in route if route[k] != pulled["route"][route["id"]].get(k)}
+    assert diff == set(), diff

@@ -25,7 +25,17 @@ def free_port() -> int:
 class Server:
     """``gunicorn wsgi:app`` in its own process group, so SIGKILL takes the workers down too."""
 
-    def __init__(self, database_url: str, *, workers: int = 1, threads: int = 1, **config):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        workers: int = 1,
+        threads: int = 1,
+        app: str = "wsgi:app",
+        env: dict[str, str] | None = None,
+        **config,
+    ):
+        """``app`` is the WSGI spec (tests may serve a wrapper module); ``env`` extra variables."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -33,9 +43,10 @@ class Server:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             **{f"FIELDREP_{k}": str(v) for k, v in config.items()},
+            **(env or {}),
         }
         self.args = [
-            sys.executable, "-m", "gunicorn", "wsgi:app",
+            sys.executable, "-m", "gunicorn", app,
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(workers),
             "--threads", str(threads),

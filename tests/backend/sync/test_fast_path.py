@@ -16,9 +16,9 @@ from backend.touches.models import Touch
 from tests.backend.sync.conftest import mutation, push, touch
 
 
-def _per_mutation(b, run, pause_seconds):
+def _per_mutation(b, run):
     # The general path for every touch.log: one savepoint and one insert each.
-    return [sync_push._apply_one(b, m, pause_seconds) for m in run]
+    return [sync_push._apply_one(b, m) for m in run]
 
 
 def _world(make_user, make_territory, make_account, login):
@@ -44,7 +44,7 @@ def _mixed_batch(mine, theirs, foreign_touch_id: str) -> list[dict]:
     return [
         m1,
         mutation(2, "touch.log", touch(mine[1].id, touch_id=foreign_touch_id)),  # B's UUID
-        mutation(3, "touch.log", touch(mine[1].id, minutes_ago=-120)),  # bad: in the future
+        mutation(3, "touch.log", touch(mine[1].id, minutes_ago=-120)),  # fast clock: clamped
         mutation(4, "touch.log", touch(999_999)),  # bad: no such account
         mutation(5, "touch.log", dict(first)),  # the same touch again: already there
         mutation(6, "account.update", update),
@@ -89,6 +89,7 @@ def _state(db, rep, accounts, base_version: int, batch) -> dict:
                 t.local_date.isoformat(),
                 t.notes,
                 t.duration_minutes,
+                tuple(t.flags or ()),
             )
             for t in touches
         ),  # fmt: skip
@@ -128,7 +129,7 @@ def test_mixed_batch_same_answers_and_rows_as_per_mutation_savepoints(
         ("applied", None),
         ("duplicate", None),
         ("rejected", "id_reused"),
-        ("rejected", "invalid"),
+        ("applied", None),
         ("rejected", "not_found"),
         ("applied", None),
         ("applied", None),
@@ -137,11 +138,19 @@ def test_mixed_batch_same_answers_and_rows_as_per_mutation_savepoints(
         ("applied", None),
     ]
     assert answers[-1] == ("last", 9)
-    assert answers[3][3] == ("args.occurred_at",)
-    # Mutations 1, 8 and 9 stored a touch each, credited to the rep; B's touch (the UUID
+    # Mutations 1, 3, 8 and 9 stored a touch each, credited to the rep; B's touch (the UUID
     # mutation 2 reused) is still B's.
-    assert [(t[0], t[2]) for t in state["touches"]] == [(1, True), (2, False), (8, True), (9, True)]
+    assert [(t[0], t[2]) for t in state["touches"]] == [
+        (1, True),
+        (2, False),
+        (3, True),
+        (8, True),
+        (9, True),
+    ]
     assert state["account"] == ("A", 1)
+    # The fast clock's visit is flagged, and so is the one 90 days old (counted when received).
+    assert {t[0]: t[-1] for t in state["touches"]}[3] == ("clock_ahead",)
+    assert {t[0]: t[-1] for t in state["touches"]}[8] == ("clock_behind",)
 
 
 @pytest.mark.parametrize("winner", ["same_rep", "other_rep"])

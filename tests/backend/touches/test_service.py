@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.touches import service as touches
 from backend.touches.models import Touch
 
 
@@ -129,22 +128,6 @@ def test_future_and_too_old_touches_are_refused_but_managers_may_backfill(
     ).status_code == 201
     backfill = login(manager).post("/api/touches", json=_body(account, occurred_at=old.isoformat()))
     assert backfill.status_code == 201
-
-
-def test_sync_keeps_a_touch_on_an_account_reassigned_meanwhile(db, make_user, make_account):
-    ana, ben = make_user("rep"), make_user("rep")
-    account = make_account(owner=ben)  # was Ana's when she visited offline
-    data = {
-        "id": uuid.uuid4(),
-        "account_id": account.id,
-        "type": "visit",
-        "occurred_at": datetime.now(UTC) - timedelta(hours=3),
-    }
-    touch, created = touches.log_touch(ana, data, allow_reassigned=True)
-    db.session.commit()
-    assert created and touch.rep_id == ana.id
-    again, created_again = touches.log_touch(ana, data, allow_reassigned=True)
-    assert again.id == touch.id and not created_again
 
 
 def test_list_is_scoped_and_filtered(login, make_user, make_territory, make_account):
