@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from backend.core.errors import envelope
@@ -37,9 +38,12 @@ def install_auth(app: Flask) -> None:
             return None
         if request.path in CSRF_EXEMPT_PATHS:
             return None
+        if not current_user.is_authenticated:
+            # No session to forge: the view answers 401 "Log in first." instead of a CSRF 400.
+            return None
         csrf.protect()
         return None
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):
-        return envelope(400, f"CSRF check failed: {err.description} Send X-CSRF-Token.")
+        return envelope(403, f"CSRF check failed: {err.description} Send X-CSRF-Token.")

@@ -59,8 +59,14 @@ def test_writes_without_csrf_token_are_refused(client, make_user):
     rep = make_user("rep")
     client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
     response = client.post("/api/accounts", json={"name": "X", "lat": 48.1, "lon": 11.5})
-    assert response.status_code == 400
-    assert "CSRF" in response.get_json()["message"]
+    assert response.status_code == 403
+    assert response.get_json()["code"] == 403 and "CSRF" in response.get_json()["message"]
+
+
+def test_anonymous_writes_answer_401(client):
+    response = client.post("/api/accounts", json={"name": "X", "lat": 48.1, "lon": 11.5})
+    assert response.status_code == 401
+    assert response.get_json()["message"] == "Log in first."
 
 
 def test_api_needs_login(client):
