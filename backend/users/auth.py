@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -20,11 +22,16 @@ def install_auth(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str):
-        uid, _, stamp = session_id.partition(":")
-        if not uid.isdigit():
+        uid, _, rest = session_id.partition(":")
+        token, _, stamp = rest.partition(":")
+        if not uid.isdigit() or len(uid) > 18:
             return None
         user = db.session.get(User, int(uid))
-        if user is None or not user.is_active or user.password_hash[-12:] != stamp:
+        if user is None or not user.is_active:
+            return None
+        if not hmac.compare_digest(
+            f"{token}:{stamp}", f"{user.session_token}:{user.password_hash[-12:]}"
+        ):
             return None
         return user
 

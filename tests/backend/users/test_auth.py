@@ -79,3 +79,22 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     response = client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_cookie_captured_before_logout_is_dead_after_it(app, client, make_user):
+    rep = make_user("rep")
+    login = client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
+    token = login.get_json()["csrf_token"]
+    captured = client.get_cookie("session").value
+    assert client.post("/api/auth/logout", headers={"X-CSRF-Token": token}).status_code == 204
+    attacker = app.test_client()
+    attacker.set_cookie("session", captured)
+    replay = attacker.get("/api/me")
+    assert replay.status_code == 401 and replay.get_json()["code"] == 401
+    # Logging in again works and gives a new, working session.
+    again = app.test_client()
+    assert (
+        again.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD}).status_code
+        == 200
+    )
+    assert again.get("/api/me").status_code == 200
