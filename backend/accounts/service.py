@@ -11,7 +11,7 @@ from backend.core.errors import Conflict, Invalid, NotFound
 from backend.core.extensions import db
 from backend.core.models import utcnow
 from backend.core.tiers import known_tiers
-from backend.users.models import Territory, User
+from backend.users.models import Territory, User, territory_members
 from backend.users.scope import managed_territory_ids
 
 SORTS = {
@@ -40,27 +40,61 @@ def query_accounts(user: User, filters: dict) -> Select:
     return stmt.order_by(SORTS[filters.get("sort", "name")], Account.id)
 
 
+NO_TERRITORY = "No such territory."
+NO_OWNER = "No such active rep in your territories."
+
+
 def _check_refs(user: User, data: dict) -> None:
-    """Tier, owner and territory must exist and be within what ``user`` may assign."""
+    """Tier, owner and territory must exist and be within what ``user`` may assign.
+
+    An id outside the caller's reach answers exactly like an unknown id, so the messages
+    reveal nothing about other teams' users or territories.
+    """
     errors: dict[str, list[str]] = {}
     if "tier" in data:
         tiers = known_tiers()
         if data["tier"] not in tiers:
             errors["tier"] = [f"Unknown tier; the plan has {', '.join(tiers)}."]
     if data.get("owner_id") is not None:
-        owner = db.session.get(User, data["owner_id"])
-        if owner is None or not owner.is_active:
-            errors["owner_id"] = ["No such active user."]
-        elif user.role == "rep" and owner.id != user.id:
-            errors["owner_id"] = ["A rep can only own accounts themselves."]
-    if data.get("territory_id") is not None:
-        territory = db.session.get(Territory, data["territory_id"])
-        if territory is None:
-            errors["territory_id"] = ["No such territory."]
-        elif user.role == "manager" and territory.id not in managed_territory_ids(user):
-            errors["territory_id"] = ["Not one of your territories."]
+        if user.role == "rep":
+            if data["owner_id"] != user.id:
+                errors["owner_id"] = ["A rep can only own accounts themselves."]
+        elif data["owner_id"] not in assignable_owner_ids(user, [data["owner_id"]]):
+            errors["owner_id"] = [NO_OWNER]
+    if "territory_id" in data and user.role != "admin":
+        if data["territory_id"] is None:
+            errors["territory_id"] = ["Pick one of your territories."]
+        elif data["territory_id"] not in _assignable_territory_ids(user):
+            errors["territory_id"] = [NO_TERRITORY]
+    elif (
+        data.get("territory_id") is not None
+        and db.session.get(Territory, data["territory_id"]) is None
+    ):
+        errors["territory_id"] = [NO_TERRITORY]
     if errors:
         raise Invalid("Invalid references.", errors)
+
+
+def _assignable_territory_ids(user: User) -> set[int]:
+    """Territories a rep belongs to, or a manager manages."""
+    if user.role == "manager":
+        return set(managed_territory_ids(user))
+    return {t.id for t in user.territories}
+
+
+def assignable_owner_ids(user: User, candidate_ids: list[int]) -> set[int]:
+    """Of ``candidate_ids``, the active users ``user`` may make account owners.
+
+    An admin may pick any active user; a manager only active reps who are members of one
+    of the territories they manage.
+    """
+    stmt = select(User.id).where(User.id.in_(candidate_ids), User.is_active.is_(True))
+    if user.role != "admin":
+        team = select(territory_members.c.user_id).where(
+            territory_members.c.territory_id.in_(managed_territory_ids(user))
+        )
+        stmt = stmt.where(User.role == "rep", User.id.in_(team))
+    return set(db.session.scalars(stmt))
 
 
 def create_account(user: User, data: dict) -> Account:
@@ -68,8 +102,11 @@ def create_account(user: User, data: dict) -> Account:
     data = dict(data)
     if user.role == "rep":
         data.setdefault("owner_id", user.id)
-        if data.get("territory_id") is None and user.territories:
-            data["territory_id"] = user.territories[0].id
+        if data.get("territory_id") is None:
+            if user.territories:
+                data["territory_id"] = user.territories[0].id
+            else:
+                data.pop("territory_id", None)  # a rep in no territory creates unassigned ones
     if user.role == "manager" and data.get("territory_id") is None:
         raise Invalid("Territory required.", {"territory_id": ["Managers must pick a territory."]})
     _check_refs(user, data)

@@ -29,6 +29,8 @@ def build_app(test_config: dict | None = None) -> Flask:
                 app.config[key if key != "DATABASE_URL" else "SQLALCHEMY_DATABASE_URI"] = (
                     os.environ[key]
                 )
+        if os.environ.get("FIELDREP_ENV") == "production":
+            _refuse_default_secret(app.config.get("SECRET_KEY"))
     else:
         from backend.core.config import TestConfig
 
@@ -70,6 +72,18 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(web)
     register_error_handlers(app)
     return app
+
+
+def _refuse_default_secret(secret: str | None) -> None:
+    """Production signs sessions with a real secret, never the published default."""
+    from backend.core.config import Config
+
+    if not secret or secret == Config.SECRET_KEY:
+        raise RuntimeError(
+            "FIELDREP_ENV=production needs a SECRET_KEY of its own: set SECRET_KEY (or "
+            "FIELDREP_SECRET_KEY) to a long random value, e.g. "
+            "python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
 
 
 def _normalise_db_url(url: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from html import escape
 from pathlib import Path
 
 import swagger_ui_bundle
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, abort, current_app, request, send_from_directory
+from flask_login import current_user
 
 web = Blueprint("web", __name__)
 
@@ -18,6 +21,14 @@ CSP = (
     "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
+# Swagger UI: its own assets, plus the page's one inline start-up script pinned by its hash.
+# Swagger UI sets style attributes at run time, hence the inline styles.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 TILE_META = re.compile(r'(<meta name="fieldrep-tile-url" content=")[^"]*(")')
 
 
@@ -40,14 +51,31 @@ def _tile_origin() -> str:
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html" and not _is_docs():
-        response.headers.setdefault("Content-Security-Policy", CSP.format(tiles=_tile_origin()))
+    if response.mimetype == "text/html":
+        if not _is_docs():
+            response.headers.setdefault("Content-Security-Policy", CSP.format(tiles=_tile_origin()))
+        elif not response.direct_passthrough:
+            response.headers.setdefault("Content-Security-Policy", _docs_csp(response))
+    if (
+        request.path.startswith("/api/")
+        and not request.path.startswith("/api/docs/assets/")
+        and current_user.is_authenticated
+    ):
+        # A rep's accounts and routes must not linger in shared or browser HTTP caches.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _is_docs() -> bool:
-    from flask import request
+def _docs_csp(response) -> str:
+    page = response.get_data(as_text=True)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+        for code in INLINE_SCRIPT.findall(page)
+    )
+    return DOCS_CSP.format(hashes=hashes)
 
+
+def _is_docs() -> bool:
     return request.path.startswith("/api/docs")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from backend.core.errors import envelope
@@ -19,11 +22,16 @@ def install_auth(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str):
-        uid, _, stamp = session_id.partition(":")
-        if not uid.isdigit():
+        uid, _, rest = session_id.partition(":")
+        token, _, stamp = rest.partition(":")
+        if not uid.isdigit() or len(uid) > 18:
             return None
         user = db.session.get(User, int(uid))
-        if user is None or not user.is_active or user.password_hash[-12:] != stamp:
+        if user is None or not user.is_active:
+            return None
+        if not hmac.compare_digest(
+            f"{token}:{stamp}", f"{user.session_token}:{user.password_hash[-12:]}"
+        ):
             return None
         return user
 
@@ -37,9 +45,12 @@ def install_auth(app: Flask) -> None:
             return None
         if request.path in CSRF_EXEMPT_PATHS:
             return None
+        if not current_user.is_authenticated:
+            # No session to forge: the view answers 401 "Log in first." instead of a CSRF 400.
+            return None
         csrf.protect()
         return None
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):
-        return envelope(400, f"CSRF check failed: {err.description} Send X-CSRF-Token.")
+        return envelope(403, f"CSRF check failed: {err.description} Send X-CSRF-Token.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,6 +11,12 @@ from backend.core.extensions import db
 from backend.core.models import Versioned
 
 ROLES = ("rep", "manager", "admin")
+
+
+def new_session_token() -> str:
+    """A fresh random session token."""
+    return secrets.token_hex(16)
+
 
 territory_members = Table(
     "territory_members",
@@ -36,6 +44,8 @@ class User(Versioned, db.Model):
     work_end_min: Mapped[int] = mapped_column(Integer, default=17 * 60 + 30)
     max_stops: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session id; a new value (on logout) ends every session issued before.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     territories: Mapped[list[Territory]] = relationship(
         secondary=territory_members, back_populates="members"
@@ -53,8 +63,15 @@ class User(Versioned, db.Model):
         return False
 
     def get_id(self) -> str:
-        """Session id: the user id plus version, so a password change ends old sessions."""
-        return f"{self.id}:{self.password_hash[-12:]}"
+        """Session id: user id, session token and password stamp.
+
+        Rotating the token (logout) or changing the password ends the sessions issued before.
+        """
+        return f"{self.id}:{self.session_token}:{self.password_hash[-12:]}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued to this user so far."""
+        self.session_token = new_session_token()
 
 
 class Territory(Versioned, db.Model):

@@ -31,6 +31,12 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session cookie issued so far stops working."""
+    user.end_sessions()
+    db.session.flush()
+
+
 def create_user(
     *,
     email: str,

@@ -2,7 +2,7 @@
 
 from flask import current_app
 from flask.views import MethodView
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from backend.core.extensions import db, limiter
@@ -43,5 +43,8 @@ class Logout(MethodView):
 
     @blp.response(204)
     def post(self):
-        """End the session."""
+        """End the session server-side: a copy of the cookie no longer works."""
+        if current_user.is_authenticated:
+            users.end_sessions(current_user)
         logout_user()
+        db.session.commit()

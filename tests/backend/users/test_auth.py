@@ -59,8 +59,14 @@ def test_writes_without_csrf_token_are_refused(client, make_user):
     rep = make_user("rep")
     client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
     response = client.post("/api/accounts", json={"name": "X", "lat": 48.1, "lon": 11.5})
-    assert response.status_code == 400
-    assert "CSRF" in response.get_json()["message"]
+    assert response.status_code == 403
+    assert response.get_json()["code"] == 403 and "CSRF" in response.get_json()["message"]
+
+
+def test_anonymous_writes_answer_401(client):
+    response = client.post("/api/accounts", json={"name": "X", "lat": 48.1, "lon": 11.5})
+    assert response.status_code == 401
+    assert response.get_json()["message"] == "Log in first."
 
 
 def test_api_needs_login(client):
@@ -73,3 +79,22 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     response = client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_cookie_captured_before_logout_is_dead_after_it(app, client, make_user):
+    rep = make_user("rep")
+    login = client.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD})
+    token = login.get_json()["csrf_token"]
+    captured = client.get_cookie("session").value
+    assert client.post("/api/auth/logout", headers={"X-CSRF-Token": token}).status_code == 204
+    attacker = app.test_client()
+    attacker.set_cookie("session", captured)
+    replay = attacker.get("/api/me")
+    assert replay.status_code == 401 and replay.get_json()["code"] == 401
+    # Logging in again works and gives a new, working session.
+    again = app.test_client()
+    assert (
+        again.post("/api/auth/login", json={"email": rep.email, "password": PASSWORD}).status_code
+        == 200
+    )
+    assert again.get("/api/me").status_code == 200
