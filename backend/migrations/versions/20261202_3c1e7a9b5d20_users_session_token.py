@@ -1,7 +1,7 @@
 """users.session_token: logout ends the session server-side
 
 Revision ID: 3c1e7a9b5d20
-Revises: f59333da7c6b
+Revises: a3c1e7f04b21
 Create Date: 2026-12-02 15:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3c1e7a9b5d20"
-down_revision = "f59333da7c6b"
+down_revision = "a3c1e7f04b21"
 branch_labels = None
 depends_on = None
 
