@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.extensions import db
-from backend.core.models import Timestamped, Versioned
+from backend.core.models import Timestamped, UTCDateTime, Versioned
 from backend.users.models import Territory, User
 
 
@@ -42,7 +42,7 @@ class Account(Versioned, db.Model):
         ForeignKey("territories.id", ondelete="SET NULL")
     )
     # Soft delete: sync needs tombstones.
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     territory: Mapped[Territory | None] = relationship()

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
-from backend.core.models import Timestamped, utcnow
+from backend.core.models import Timestamped, UTCDateTime, utcnow
 
 REMINDER_KINDS = ("digest", "overdue_alert")
 # queued -> sending -> delivered | gone | failed | config_error; failed with a retry_at is
@@ -38,7 +37,7 @@ class PushSubscription(Timestamped, db.Model):
     p256dh: Mapped[str] = mapped_column(String(128))
     auth: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(300), default="")
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def as_webpush(self) -> dict:
         """The subscription as the browser's PushSubscription JSON (what delivery.send takes)."""
@@ -89,8 +88,8 @@ class ReminderLog(db.Model):
     url: Mapped[str] = mapped_column(String(300))
     urgency: Mapped[str] = mapped_column(String(8))
     # End of the rep's local day in UTC: the TTL and the last moment a retry is worth it.
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ReminderSend(db.Model):
@@ -112,7 +111,5 @@ class ReminderSend(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     http_status: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(300), default="")
-    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

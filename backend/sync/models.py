@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
-from backend.core.models import utcnow
+from backend.core.models import UTCDateTime, utcnow
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a bigint from a sequence.
 _SeqType = BigInteger().with_variant(Integer, "sqlite")
@@ -37,8 +36,8 @@ class SyncClient(db.Model):
     client_id: Mapped[str] = mapped_column(String(64))
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, default=0, nullable=False)
     schema_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SyncMutation(db.Model):
@@ -53,9 +52,7 @@ class SyncMutation(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     # {"reason": ..., "fields": [...]}: what the first answer carried besides the status.
     outcome: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class SyncChange(db.Model):
@@ -86,7 +83,7 @@ class SyncChange(db.Model):
     op: Mapped[str] = mapped_column(String(8))
     rep_id: Mapped[int | None] = mapped_column(Integer)
     territory_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SyncState(db.Model):
@@ -108,5 +105,5 @@ class AccountOwnerHistory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    from_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    to_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    from_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    to_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
-from backend.core.models import utcnow
+from backend.core.models import UTCDateTime, utcnow
 
 
 class Touch(db.Model):
@@ -27,7 +27,7 @@ class Touch(db.Model):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     type: Mapped[str] = mapped_column(String(8))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The date in the rep's time zone when it happened: the period key for cadence.
     local_date: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -38,8 +38,8 @@ class Touch(db.Model):
     checkin_lon: Mapped[float | None] = mapped_column(Float)
     checkin_accuracy_m: Mapped[float | None] = mapped_column(Float)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When the server got it; occurred_at is the device's word (docs/sync-protocol.md, "Clocks").
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     # Why a manager should look at it (TOUCH_FLAGS), or NULL: the touch is kept either way.
     flags: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))

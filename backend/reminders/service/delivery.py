@@ -64,7 +64,7 @@ def deliver_sends(send_ids: list[int]) -> Counter:
         ).all()
     messages, targets = [], []
     for send, entry, sub in rows:
-        ttl = int((_aware(entry.expires_at) - now).total_seconds())
+        ttl = int((entry.expires_at - now).total_seconds())
         if sub is None:
             _set(send, "gone", None, "subscription removed before delivery")
         elif ttl <= 0:
@@ -187,7 +187,7 @@ def _record(
         return None
     delay = result.retry_after if result.retry_after is not None else RETRY_LATER_SECONDS
     retry_at = now + timedelta(seconds=delay)
-    if retry_at >= _aware(entry.expires_at):
+    if retry_at >= entry.expires_at:
         _set(send, "failed", result.http_status, f"{result.message}; gave up at the end of the day")
         return None
     _set(send, "failed", result.http_status, result.message)
@@ -200,11 +200,6 @@ def _set(send: ReminderSend, status: str, http_status: int | None, detail: str) 
     send.http_status = http_status
     send.detail = detail[:300]
     send.retry_at = None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands DateTime(timezone=True) back naive; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:

@@ -54,11 +54,6 @@ class Batch:
         return any(start <= at <= end for start, end in self.owned.get(account.id, ()))
 
 
-def as_utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | None:
     """The row to insert for a touch.log, or None when it is the rep's retry; DomainError if not.
 

@@ -33,7 +33,7 @@ from backend.core.extensions import db
 from backend.core.models import utcnow
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
-from backend.sync.service.mutators import APPLY, Batch, as_utc, decide_touch, domain_answer
+from backend.sync.service.mutators import APPLY, Batch, decide_touch, domain_answer
 from backend.touches.models import Touch
 from backend.users.models import User
 from backend.users.scope import managed_territory_ids
@@ -284,7 +284,7 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
             else ()
         )
         for h in history:
-            batch.owned.setdefault(h.account_id, []).append((as_utc(h.from_at), as_utc(h.to_at)))
+            batch.owned.setdefault(h.account_id, []).append((h.from_at, h.to_at))
     if touch_ids:
         rows = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(touch_ids)))
         batch.touch_reps = {tid: rep for tid, rep in rows}

@@ -27,11 +27,25 @@ export function formatWindows(windows) {
   return windows.map(([a, b]) => `${a}–${b}`).join(', ');
 }
 
+// An ISO date-time with no offset. The server stores UTC, and phones that synced before every
+// timestamp carried an offset keep such strings; JS would read them as the phone's local time.
+const NO_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/** The instant an API timestamp denotes (one without an offset is UTC, the server's clock). */
+export function instant(value) {
+  return new Date(NO_OFFSET.test(value) ? `${value}Z` : value);
+}
+
 /** "14:05" from "14:05:00" or an ISO timestamp, in the given zone. */
 export function clock(value, timeZone) {
   if (!value) return '';
   if (/^\d{2}:\d{2}/.test(value)) return value.slice(0, 5);
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timeZone || undefined, hour: '2-digit', minute: '2-digit' }).format(new Date(value));
+  return new Intl.DateTimeFormat('en-GB', { timeZone: timeZone || undefined, hour: '2-digit', minute: '2-digit' }).format(instant(value));
+}
+
+/** An ISO timestamp as the phone's own zone and locale show it (touch history). */
+export function localDateTime(value) {
+  return value ? instant(value).toLocaleString() : '';
 }
 
 /** "3 min ago" style for the sync badge. */

@@ -5,7 +5,7 @@ import { useLive, usePageTitle } from './hooks.js';
 import { StatusChip, Empty } from './ui.js';
 import { db } from '../lib/db.js';
 import { updateAccount } from '../lib/actions.js';
-import { WEEKDAYS, formatWindows } from '../lib/dates.js';
+import { WEEKDAYS, formatWindows, localDateTime } from '../lib/dates.js';
 import { accountKey } from './keys.js';
 
 const TYPE_LABEL = { visit: 'Visit', call: 'Call', email: 'Email' };
@@ -64,7 +64,7 @@ export function AccountView({ params }) {
           ${history.map((t) => html`<li class="list__item">
             <span class="list__main">
               <span class="list__title">${TYPE_LABEL[t.type]} · ${OUTCOME_LABEL[t.outcome] || t.outcome}${t._pending ? ' · not sent yet' : ''}</span>
-              <span class="muted">${new Date(t.occurred_at).toLocaleString()}</span>
+              <time class="muted" datetime=${t.occurred_at}>${localDateTime(t.occurred_at)}</time>
               ${t.notes && html`<span>${t.notes}</span>`}
               ${t.next_step && html`<span class="muted">Next: ${t.next_step}</span>`}
             </span></li>`)}
