@@ -37,8 +37,6 @@ class Config:
 
     # Request bodies (CSV uploads included) larger than this answer 413.
     MAX_CONTENT_LENGTH = 10 * 2**20
-    # CSV imports with more rows than this run as a background job (202 + GET /api/jobs/<id>).
-    IMPORT_INLINE_MAX_ROWS = 2000
 
     # Geocoding (CRM import rows without coordinates).
     GEOCODER_URL = "https://nominatim.openstreetmap.org"
