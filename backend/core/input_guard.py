@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
 
 from backend.core.errors import Invalid
@@ -77,6 +77,8 @@ def _check_request() -> None:
             if problem:
                 raise Invalid(errors={location: {key: [problem]}})
     if not _JSON_TYPES.match(request.mimetype or "") or not request.content_length:
+        return
+    if request.endpoint in current_app.config.get("RAW_BODY_ENDPOINTS", ()):
         return
     raw = request.get_data(cache=True)
     try:
