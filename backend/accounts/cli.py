@@ -8,7 +8,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from backend.accounts import importer
+from backend.accounts import csv_text, importer
+from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.users.models import User
 
@@ -33,8 +34,11 @@ def import_accounts(path: str, dry_run: bool, as_email: str | None) -> None:
     actor = db.session.scalars(stmt).first()
     if actor is None:
         raise click.ClickException("No such user; create an admin first (fieldrep demo does).")
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
+    with open(path, "rb") as fh:
+        try:
+            text = csv_text.decode(fh.read())
+        except Invalid as err:
+            raise click.ClickException(err.errors["files"]["file"][0]) from None
     rows = max(text.count("\n") - 1, 0)
     with click.progressbar(length=rows, label="Checking rows", file=sys.stderr) as bar:
         report = importer.import_csv(text, actor=actor, dry_run=dry_run, progress=bar.update)

@@ -11,7 +11,7 @@ from flask import current_app
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
 
-from backend.accounts import geocoding
+from backend.accounts import csv_text, geocoding
 from backend.accounts.models import Account
 from backend.core import changes
 from backend.core.extensions import db
@@ -128,8 +128,12 @@ def import_csv(
     Nothing is written unless every row is valid; the caller commits or rolls back.
     """
     report = ImportReport(dry_run=dry_run)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), dialect=csv_text.dialect(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    twice = csv_text.duplicated(headers)
+    if twice:
+        report.fail(1, {"_header": [f"Column(s) given twice: {', '.join(twice)}."]})
+        return report
     missing = [h for h in ("external_id", "name") if h not in headers]
     if missing:
         report.fail(1, {"_header": [f"Missing column(s): {', '.join(missing)}."]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from backend.core.schemas import BaseSchema, Lat, Lon, OpeningHours
+from backend.core.schemas import BaseSchema, ChangeSchema, Lat, Lon, OpeningHours
 from sync.constants import ACCOUNT_STATUSES as STATUSES
 from sync.constants import KARE_VALUES as KARE
 
@@ -71,7 +71,7 @@ class AccountInSchema(AccountWriteFields):
     lon = Lon(required=True)
 
 
-class AccountPatchSchema(AccountWriteFields):
+class AccountPatchSchema(AccountWriteFields, ChangeSchema):
     """Change an account; ``base_version`` guards against overwriting someone else's edit."""
 
     base_version = fields.Integer(validate=validate.Range(min=1))

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest.fields import Upload
 
-from backend.accounts import importer
+from backend.accounts import csv_text, importer
 from backend.accounts import service as accounts
 from backend.accounts.schemas import (
     AccountInSchema,
@@ -88,7 +88,7 @@ class AccountsImport(MethodView):
     @blp.alt_response(422, schema=ImportReportSchema, description="Some rows are invalid")
     def post(self, query, files):
         """Import accounts from a CSV export; all or nothing; ``dry_run=1`` only reports."""
-        text = files["file"].read().decode("utf-8-sig", errors="replace")
+        text = csv_text.decode(files["file"].read())
         report = importer.import_csv(text, actor=user(), dry_run=query["dry_run"])
         if report.errors:
             db.session.rollback()

@@ -37,6 +37,9 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config.from_object(TestConfig)
         app.config.update(test_config)
 
+    from backend.core import input_guard
+
+    input_guard.install(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (

@@ -35,6 +35,12 @@ class Config:
         }
     }
 
+    # Request bodies (CSV uploads included) larger than this answer 413.
+    MAX_CONTENT_LENGTH = 10 * 2**20
+    # Endpoints that read their own body and judge it item by item, so one bad string must not
+    # refuse the whole request (sync push answers such a mutation `rejected`, applies the rest).
+    RAW_BODY_ENDPOINTS = frozenset({"sync.Push"})
+
     # Geocoding (CRM import rows without coordinates).
     GEOCODER_URL = "https://nominatim.openstreetmap.org"
     GEOCODER_USER_AGENT = "fieldrep/0.1 (self-hosted)"

@@ -61,13 +61,17 @@ def envelope(status: int, message: str | None = None, errors: dict | None = None
     return jsonify(body), status
 
 
+# Where webargs puts field messages; an ``Invalid`` without one of these is about the JSON body.
+LOCATIONS = frozenset({"json", "query", "form", "files", "path", "headers", "cookies"})
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors and stray HTTP errors to the envelope; a 500 never leaks internals."""
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         errors = err.errors
-        if isinstance(err, Invalid) and errors and "json" not in errors:
+        if isinstance(err, Invalid) and errors and not LOCATIONS & set(errors):
             errors = {"json": errors}
         return envelope(err.status, err.message, errors, **err.extra)
 
@@ -79,6 +83,12 @@ def register_error_handlers(app: Flask) -> None:
         code = err.code or 500
         if code >= 500:
             return envelope(code)
+        if code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            message = (
+                f"The request body is larger than the limit of {limit / 2**20:g} MB; "
+                "split the file or ask the administrator to raise MAX_CONTENT_LENGTH."
+            )
         return envelope(code, message or err.description, messages)
 
     @app.errorhandler(Exception)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, fields, validate
 
 from backend.core.hours import HHMM, to_minutes
-from backend.core.schemas import BaseSchema
+from backend.core.schemas import BaseSchema, ChangeSchema
 
 
 class VapidKeySchema(BaseSchema):
@@ -66,7 +66,7 @@ class MuteSchema(BaseSchema):
     overdue_alert = fields.Boolean()
 
 
-class PreferencesSchema(BaseSchema):
+class PreferencesSchema(ChangeSchema):
     """Reminder preferences; on PUT, fields left out keep their value."""
 
     mute = fields.Nested(MuteSchema)

@@ -8,6 +8,7 @@ from flask_login import login_required
 from backend.core.errors import Invalid, NotFound
 from backend.core.extensions import db
 from backend.core.http import Blueprint, user
+from backend.core.schemas import path_day
 from backend.routes.schemas import (
     PlanArgsSchema,
     PositionNowSchema,
@@ -22,13 +23,6 @@ from backend.users.scope import resolve_rep
 from routing.models import Location
 
 blp = Blueprint("routes", __name__, url_prefix="/api/routes", description="Day and week routes")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("Bad date.", {"date": ["Use YYYY-MM-DD."]}) from None
 
 
 def _rep(query: dict):
@@ -53,7 +47,7 @@ class RouteByDate(MethodView):
     @blp.response(200, RouteSchema)
     def get(self, query, day):
         """The stored route of the rep (default: the caller) for the date."""
-        return _route(_rep(query), _day(day))
+        return _route(_rep(query), path_day(day))
 
 
 @blp.route("/<string:day>/plan")
@@ -68,7 +62,7 @@ class RoutePlan(MethodView):
     def post(self, query, args, day):
         """Plan (or re-plan) the day from the rep's due visits, opening hours and appointments."""
         rep = _rep(query)
-        route = planning.plan_day(rep, _day(day), time_limit=(args or {}).get("time_limit"))
+        route = planning.plan_day(rep, path_day(day), time_limit=(args or {}).get("time_limit"))
         db.session.commit()
         return route
 
@@ -85,7 +79,7 @@ class RouteReoptimize(MethodView):
     def post(self, query, now, day):
         """Re-plan from where the rep is now, keeping the visits already made."""
         rep = _rep(query)
-        route = _route(rep, _day(day))
+        route = _route(rep, path_day(day))
         at = now.get("at") or datetime.now(UTC)
         route = planning.reoptimize(rep, route, Location(now["lat"], now["lon"]), at)
         db.session.commit()
@@ -106,7 +100,7 @@ class RouteStop(MethodView):
         rep = _rep(query)
         route = route_stops.update_stop(
             user(),
-            _route(rep, _day(day)),
+            _route(rep, path_day(day)),
             account_id,
             data["status"],
             data.get("at") or datetime.now(UTC),
@@ -131,16 +125,16 @@ class RouteOrder(MethodView):
         """Put the stops in the rep's own order."""
         rep = _rep(query)
         route = route_stops.reorder(
-            user(), _route(rep, _day(day)), data["order"], data["base_version"]
+            user(), _route(rep, path_day(day)), data["order"], data["base_version"]
         )
         db.session.commit()
         return route
 
 
 def _monday(text: str) -> date:
-    start = _day(text)
+    start = path_day(text, "monday")
     if start.weekday() != 0:
-        raise Invalid("Not a Monday.", {"monday": ["Give the Monday of the week."]})
+        raise Invalid("Not a Monday.", {"path": {"monday": ["Give the Monday of the week."]}})
     return start
 
 
