@@ -112,17 +112,7 @@ def test_no_one_outside_the_scope_reaches_an_object_by_id(
 
 @pytest.mark.parametrize(
     "writes",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="anonymous writes answer the CSRF 400 today; the security part of "
-                "issue 11 makes them 401 (remove this mark when it lands)",
-            ),
-        ),
-    ],
+    [False, True],
     ids=["reads", "writes"],
 )
 def test_an_anonymous_client_gets_401_for_every_object_by_id(app, db, world, make_account, writes):
