@@ -279,6 +279,8 @@ def plan_to_dict(p: Problem, plan: Plan) -> dict[str, Any]:
         "start": format_time(plan.start_time),
         "end": format_time(plan.end_time),
         "solver": plan.solver,
+        # What the solver did and what failed on the way (an engine that raised, ...).
+        "notes": list(plan.notes),
     }
     if p.brk is not None and plan.break_start is not None and plan.break_end is not None:
         out["break"] = {"start": format_time(plan.break_start), "end": format_time(plan.break_end)}

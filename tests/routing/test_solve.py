@@ -97,3 +97,37 @@ def test_checker_catches_broken_plans(make_problem) -> None:
     assert any("break" in e for e in check(p, nobreak))
     overlap = replace(plan, break_start=first.start, break_end=first.start + p.brk.duration)
     assert check(p, overlap)
+
+
+def test_an_engine_that_raises_is_logged_and_noted_on_the_plan(
+    make_problem, monkeypatch, caplog
+) -> None:
+    from routing import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    monkeypatch.setattr(engine, "solve_pyvrp", broken)
+    monkeypatch.setattr(engine, "solve_vroom", broken)
+    p = make_problem(21, n=25, brk=True, required=2)
+    with caplog.at_level("ERROR", logger="routing.solver"):
+        plan = solve(p, 0.5, workers=1)
+    # The day is still planned (by the fallback and the local search), and says what failed.
+    assert check(p, plan) == []
+    assert any(n.startswith("pyvrp failed (RuntimeError)") for n in plan.notes)
+    assert any(n.startswith("vroom failed (RuntimeError)") for n in plan.notes)
+    logged = [r for r in caplog.records if r.name == "routing.solver"]
+    assert {"pyvrp", "vroom"} <= {r.args[0] for r in logged}
+
+
+def test_the_plan_json_carries_the_solver_notes(make_problem, monkeypatch) -> None:
+    from routing import engine
+    from routing.problem_io import plan_to_dict
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    monkeypatch.setattr(engine, "solve_vroom", broken)
+    p = make_problem(21, n=25, brk=True, required=2)
+    out = plan_to_dict(p, solve(p, 0.3, workers=1))
+    assert any(n.startswith("vroom failed") for n in out["notes"])
