@@ -197,3 +197,34 @@ def test_cli_plans_every_rep(runner, rep_with_accounts, make_user, make_account)
     one = runner.invoke(args=["plan", "--date", DAY, "--rep", email, "--time-limit", "0.3"])
     assert one.exit_code == 0 and "stops" in one.output
     assert runner.invoke(args=["plan", "--date", DAY]).exit_code != 0
+
+
+def _answering(status: int):
+    """An OSRM stand-in on the loopback that answers every table request with `status`."""
+    from tests.support.http_stub import StubServer
+
+    return StubServer(lambda path, query: (status, {"code": "InternalError"}))
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_plan_falls_back_to_straight_line_times_when_osrm_fails(
+    app, login, rep_with_accounts, status
+):
+    _, rep, accounts = rep_with_accounts
+    with _answering(status) as osrm:
+        app.config["OSRM_URL"] = osrm.url
+        try:
+            response = login(rep).post(f"/api/routes/{DAY}/plan")
+        finally:
+            app.config["OSRM_URL"] = None
+    assert osrm.requests  # OSRM was asked first
+    assert response.status_code == 200, response.get_json()
+    route = response.get_json()
+    assert route["stops"] and "road times unavailable: straight-line estimate" in route["notes"]
+    _assert_feasible(route, {a.id: a for a in accounts})
+
+
+def test_plan_with_working_travel_has_no_fallback_note(login, rep_with_accounts):
+    _, rep, _ = rep_with_accounts
+    route = login(rep).post(f"/api/routes/{DAY}/plan").get_json()
+    assert route["notes"] == []
