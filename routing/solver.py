@@ -20,6 +20,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from routing import engine, ils
+from routing.appointments import set_aside
 from routing.check import check
 from routing.local import greedy, repair
 from routing.models import Plan, Problem, RoutingError
@@ -110,8 +111,10 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     """Best plan found within `time_limit_s`: most value, then least travel; always checked.
 
     `workers=2` runs a second engine in a helper process; use 1 when the caller already
-    parallelises across reps. Raises RoutingError if no plan serves all required stops.
+    parallelises across reps. Appointments that cannot be kept are set aside and listed in
+    `dropped` with the reason; the rest of the day is planned.
     """
+    problem, aside = set_aside(problem)
     t0 = time.monotonic()
     deadline = t0 + time_limit_s
     until = deadline - _FINISH_S
@@ -132,7 +135,12 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
             candidates += _portfolio(
                 problem, incumbent, candidates[0][1], t0, until, workers, seed, notes
             )
-    return _finish(problem, candidates, notes)
+    plan = _finish(problem, candidates, notes)
+    if aside:
+        reasons = {d.id: d for d in aside}
+        plan.dropped = [reasons.get(d.id, d) for d in plan.dropped]
+        plan.notes += [f"{d.id}: {d.reason}" for d in aside]
+    return plan
 
 
 def _portfolio(

@@ -77,7 +77,6 @@ def test_design_example_solves_to_the_output_json() -> None:
 @pytest.mark.parametrize(
     ("mutate", "path", "words"),
     [
-        (lambda d: d["stops"][1].update(windows=[["07:00", "07:10"]]), "stops[1]", "impossible"),
         (lambda d: d.update(required=["nope"]), "required", "unknown stop id"),
         (lambda d: d["stops"][1].update(id="acc-17"), "stops[1].id", "duplicate"),
         (

@@ -20,7 +20,7 @@ from backend.core.hours import WEEKDAYS, to_minutes
 from backend.routes.models import Appointment, RoutePlan
 from backend.users.models import User
 from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
-from routing.problem_io import format_time, validate_required
+from routing.problem_io import format_time
 from routing.solver import solve
 from routing.travel import OsrmTable, TravelMatrix, geodesic_matrix
 
@@ -179,10 +179,6 @@ def build_day_problem(
         max_stops=rep.max_stops,
         date=day.isoformat(),
     )
-    try:
-        validate_required(problem)
-    except ProblemError as err:
-        raise Invalid("An appointment cannot be kept.", {"appointments": _messages(err)}) from err
     return DayProblem(problem, {str(k): v for k, v in accounts.items()}, closed, notes)
 
 
