@@ -58,3 +58,16 @@ def test_solve_optw_json() -> None:
     out = json.loads(res.output)
     best = _brute_force_best(parse_optw(DATA / "tiny9.txt"))
     assert out["score"] == best and all(isinstance(c, int) for c in out["route"])
+
+
+def test_solve_reports_an_appointment_that_cannot_be_served(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(GOOD))
+    data["stops"][1]["windows"] = [["07:00", "07:10"]]  # required, before the shift starts
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(data))
+    res = CliRunner().invoke(route, ["solve", str(f), "--time-limit", "0.3", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert "acc-17" in [s["id"] for s in out["stops"]]
+    reason = {d["id"]: d["reason"] for d in out["dropped"]}["acc-18"]
+    assert "earliest possible arrival 08:" in reason and "07:00-07:10" in reason
