@@ -1,6 +1,9 @@
 """OPTW benchmark: our solve() against PyVRP and VROOM on the 29 Righini-Salani instances.
 
-Run: python bench/optw.py [--time-limit 2] [--instances c101,r102]. Prints figures, never fails.
+Run: python bench/optw.py --data DIR [--time-limit 2] [--instances c101,r102]. Prints figures,
+never fails on time. DIR holds best_known.csv and solomon_100/*.txt: the Righini-Salani OPTW set
+(KU Leuven's orienteering test instances, https://www.mech.kuleuven.be/en/cib/op), by default
+../shared/bench/optw beside the checkout. The project's tests do not need it.
 """
 
 from __future__ import annotations
@@ -109,6 +112,11 @@ def main() -> None:
     ap.add_argument("--instances", default="")
     ap.add_argument("--data", type=Path, default=DATA)
     args = ap.parse_args()
+    if not (args.data / "best_known.csv").is_file():
+        raise SystemExit(
+            f"no OPTW data in {args.data}: pass --data DIR with best_known.csv and solomon_100/ "
+            "(the Righini-Salani instances, https://www.mech.kuleuven.be/en/cib/op)"
+        )
     with open(args.data / "best_known.csv") as fh:
         best = {r["instance"]: int(r["best_known_score"]) for r in csv.DictReader(fh)}
     names = args.instances.split(",") if args.instances else sorted(best)

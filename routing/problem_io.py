@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
-from routing.schedule import simulate
 from routing.travel import TravelMatrix, explicit_matrix, geodesic_matrix
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -207,7 +206,6 @@ def parse_problem(data: Any, travel: TravelMatrix | None = None) -> Problem:
         max_stops=max_stops,
         date=data.get("date"),
     )
-    validate_required(problem)
     return problem
 
 
@@ -235,18 +233,6 @@ def _travel(raw: Any, start, end, stops: list[Stop], errs: _Errors) -> TravelMat
     except (RoutingError, TypeError, ValueError) as exc:
         errs.add("travel", str(exc))
         return None
-
-
-def validate_required(p: Problem) -> None:
-    """Raise ProblemError if a required stop cannot be served inside its windows and the shift."""
-    errs = _Errors()
-    for i, s in enumerate(p.stops):
-        if s.required and simulate(p, [i]) is None:
-            errs.add(f"stops[{i}]", f"impossible appointment: {s.id!r} cannot be served in time")
-    if p.max_stops is not None and sum(s.required for s in p.stops) > p.max_stops:
-        errs.add("max_stops", "fewer than the required stops")
-    if errs.items:
-        raise ProblemError(errs.items)
 
 
 def plan_to_dict(p: Problem, plan: Plan) -> dict[str, Any]:
@@ -279,6 +265,8 @@ def plan_to_dict(p: Problem, plan: Plan) -> dict[str, Any]:
         "start": format_time(plan.start_time),
         "end": format_time(plan.end_time),
         "solver": plan.solver,
+        # What the solver did and what failed on the way (an engine that raised, ...).
+        "notes": list(plan.notes),
     }
     if p.brk is not None and plan.break_start is not None and plan.break_end is not None:
         out["break"] = {"start": format_time(plan.break_start), "end": format_time(plan.break_end)}

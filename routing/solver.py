@@ -14,11 +14,13 @@ Timeline of one call with `workers=2` (T = time limit):
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from routing import engine, ils
+from routing.appointments import set_aside
 from routing.check import check
 from routing.local import greedy, repair
 from routing.models import Plan, Problem, RoutingError
@@ -35,6 +37,7 @@ _FINISH_S = 0.03
 _GRACE_S = 0.05
 
 _pool: ProcessPoolExecutor | None = None
+log = logging.getLogger(__name__)
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -54,9 +57,17 @@ def warm_up() -> None:
 
 
 def _engine(
-    kind: str, p: Problem, limit: float, seed: int, initial: list[int] | None = None
+    kind: str,
+    p: Problem,
+    limit: float,
+    seed: int,
+    initial: list[int] | None = None,
+    notes: list[str] | None = None,
 ) -> list[int] | None:
-    """Run one engine; its errors become 'no answer' so the fallback takes over."""
+    """Run one engine; its errors become 'no answer' so the fallback takes over.
+
+    A failure is logged with the member's name and, when `notes` is given, noted for the plan.
+    """
     try:
         if kind == "vroom":
             return engine.solve_vroom(p)
@@ -64,27 +75,31 @@ def _engine(
             return engine.solve_ortools(p, limit, initial)
         weight = LOW_WEIGHT if kind == "pyvrp-low" else None
         return engine.solve_pyvrp(p, limit, seed, initial, weight)
-    except Exception:  # noqa: BLE001 - any engine failure must fall back, never crash a plan
+    except Exception as exc:  # noqa: BLE001 - any engine failure must fall back, never crash a plan
+        log.exception("routing engine %s failed; the plan goes on without it", kind)
+        if notes is not None:
+            notes.append(f"{kind} failed ({type(exc).__name__}); planned without it")
         return None
 
 
 def _member(
     kind: str, p: Problem, engine_until: float, until: float, seed: int, incumbent: list[int]
-) -> list[int]:
+) -> tuple[list[int], list[str]]:
     """One engine until `engine_until`, then the ILS until `until` from the better of its
     (repaired) answer and `incumbent`. Deadlines are `time.monotonic()` values, a system-wide
     clock, so the helper process keeps to the caller's deadline even if it starts late.
     """
     start = incumbent
+    notes: list[str] = []
     limit = engine_until - time.monotonic()
     if kind != "ils" and limit > 0.01:
         # The main PyVRP member starts from scratch (seeding it narrows its search); the
         # helper's engines start from the incumbent (OR-Tools' own first route is poor).
-        found = _engine(kind, p, limit, seed, None if kind == "pyvrp" else incumbent)
+        found = _engine(kind, p, limit, seed, None if kind == "pyvrp" else incumbent, notes)
         fixed = repair(p, found) if found is not None else None
         if fixed is not None and _key(p, fixed) > _key(p, incumbent):
             start = fixed
-    return ils.improve(p, start, until, seed)
+    return ils.improve(p, start, until, seed), notes
 
 
 def _upper_bound(p: Problem) -> int:
@@ -96,8 +111,10 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     """Best plan found within `time_limit_s`: most value, then least travel; always checked.
 
     `workers=2` runs a second engine in a helper process; use 1 when the caller already
-    parallelises across reps. Raises RoutingError if no plan serves all required stops.
+    parallelises across reps. Appointments that cannot be kept are set aside and listed in
+    `dropped` with the reason; the rest of the day is planned.
     """
+    problem, aside = set_aside(problem)
     t0 = time.monotonic()
     deadline = t0 + time_limit_s
     until = deadline - _FINISH_S
@@ -105,7 +122,7 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     notes: list[str] = []
     if problem.n and any(s.windows for s in problem.stops):
         # VROOM answers in ~0.05 s and often finds what the local searches miss.
-        quick = _engine("vroom", problem, 0.0, seed)
+        quick = _engine("vroom", problem, 0.0, seed, notes=notes)
         fixed = repair(problem, quick) if quick is not None else None
         if fixed is not None:
             candidates.append(("vroom", fixed))
@@ -115,8 +132,15 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
             notes.append("every servable stop fits: travel tightened, solved early")
             candidates.append(("tightened", ils.shorten(problem, incumbent, until)))
         else:
-            candidates += _portfolio(problem, incumbent, candidates[0][1], t0, until, workers, seed)
-    return _finish(problem, candidates, notes)
+            candidates += _portfolio(
+                problem, incumbent, candidates[0][1], t0, until, workers, seed, notes
+            )
+    plan = _finish(problem, candidates, notes)
+    if aside:
+        reasons = {d.id: d for d in aside}
+        plan.dropped = [reasons.get(d.id, d) for d in plan.dropped]
+        plan.notes += [f"{d.id}: {d.reason}" for d in aside]
+    return plan
 
 
 def _portfolio(
@@ -127,6 +151,7 @@ def _portfolio(
     until: float,
     workers: int,
     seed: int,
+    notes: list[str],
 ) -> list[tuple[str, list[int]]]:
     """Engines then ILS, here and (with workers > 1) in the helper process."""
     engine_until = t0 + (until - t0) * ENGINE_SHARE
@@ -146,13 +171,18 @@ def _portfolio(
     use_greedy = fut is not None and _key(p, greedy_seq)[0]
     start = greedy_seq if use_greedy else incumbent
     name = "ils" if mine == "ils" else f"{mine}+ils"
-    out = [(name, _member(mine, p, engine_until, until, seed, start))]
+    seq, member_notes = _member(mine, p, engine_until, until, seed, start)
+    notes += member_notes
+    out = [(name, seq)]
     if fut is not None:
         try:
             wait = max(0.0, until - time.monotonic()) + _GRACE_S
-            out.append((f"{second}+ils", fut.result(timeout=wait)))
-        except Exception:  # noqa: BLE001 - a late or lost helper only costs its answer
-            pass
+            seq, member_notes = fut.result(timeout=wait)
+            notes += member_notes
+            out.append((f"{second}+ils", seq))
+        except Exception as exc:  # noqa: BLE001 - a late or lost helper only costs its answer
+            log.warning("routing helper %s gave no answer: %r", second, exc)
+            notes.append(f"{second}+ils gave no answer ({type(exc).__name__})")
     return out
 
 

@@ -77,34 +77,76 @@ def explicit_matrix(
 
 
 class OsrmTable:
-    """Client of an OSRM server's `table` service (`/table/v1/{profile}/{lon,lat;...}`)."""
+    """Client of an OSRM server's `table` service (`/table/v1/{profile}/{lon,lat;...}`).
 
-    def __init__(self, base_url: str, profile: str = "driving", timeout_s: float = 10.0) -> None:
+    A stock osrm-routed refuses tables over 100 locations (`--max-table-size`), so larger ones
+    are asked for in blocks: each request carries at most `max_locations` coordinates, with
+    `sources` and `destinations` picking the block of rows and columns it fills.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        profile: str = "driving",
+        timeout_s: float = 10.0,
+        max_locations: int = 100,
+    ) -> None:
+        if max_locations < 2:
+            raise RoutingError("OSRM max_locations must be at least 2")
         self.base_url = base_url.rstrip("/")
         self.profile = profile
         self.timeout_s = timeout_s
+        self.max_locations = max_locations
 
     def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
         """Ask the server for all-pairs durations and distances; raise RoutingError on any failure."""
-        if len(locations) < 1:
+        n = len(locations)
+        if n < 1:
             raise RoutingError("OSRM table needs at least one location")
+        if n <= self.max_locations:
+            return self._parse(self._get(locations, ""), n)
+        size = self.max_locations // 2
+        blocks = [list(range(i, min(i + size, n))) for i in range(0, n, size)]
+        dur = [[0.0] * n for _ in range(n)]
+        dist: list[list[float]] | None = [[0.0] * n for _ in range(n)]
+        for rows in blocks:
+            for cols in blocks:
+                # One request per block pair: its own coordinates, rows first when they differ.
+                idx = rows if rows == cols else rows + cols
+                src = ";".join(str(k) for k in range(len(rows)))
+                dst_start = 0 if rows == cols else len(rows)
+                dst = ";".join(str(k) for k in range(dst_start, dst_start + len(cols)))
+                body = self._get([locations[k] for k in idx], f"&sources={src}&destinations={dst}")
+                part = self._parse(body, len(rows), len(cols))
+                for a, i in enumerate(rows):
+                    for b, j in enumerate(cols):
+                        dur[i][j] = part.durations[a][b]
+                        if dist is not None and part.distances is not None:
+                            dist[i][j] = part.distances[a][b]
+                        else:
+                            dist = None
+        return explicit_matrix(dur, dist)
+
+    def _get(self, locations: Sequence[Location], extra: str) -> object:
         coords = ";".join(f"{loc.lon:.6f},{loc.lat:.6f}" for loc in locations)
-        url = f"{self.base_url}/table/v1/{self.profile}/{coords}?annotations=duration,distance"
+        url = (
+            f"{self.base_url}/table/v1/{self.profile}/{coords}?annotations=duration,distance{extra}"
+        )
         try:
             with urllib.request.urlopen(url, timeout=self.timeout_s) as resp:
-                body = json.loads(resp.read().decode("utf-8"))
+                return json.loads(resp.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             raise RoutingError(f"OSRM at {self.base_url} answered HTTP {exc.code}") from exc
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             raise RoutingError(f"OSRM at {self.base_url} is unreachable: {exc}") from exc
         except ValueError as exc:
             raise RoutingError(f"OSRM at {self.base_url} sent invalid JSON") from exc
-        return self._parse(body, len(locations))
 
-    def _parse(self, body: object, n: int) -> TravelMatrix:
+    def _parse(self, body: object, n: int, cols: int | None = None) -> TravelMatrix:
         if not isinstance(body, dict) or body.get("code") != "Ok":
             code = body.get("code") if isinstance(body, dict) else None
             raise RoutingError(f"OSRM at {self.base_url} answered code {code!r}")
+        width = n if cols is None else cols
         durations = body.get("durations")
         distances = body.get("distances")
         # OSRM answers null for unreachable pairs; a plan over them would be meaningless.
@@ -114,12 +156,21 @@ class OsrmTable:
             if (
                 not isinstance(m, list)
                 or len(m) != n
-                or any(not isinstance(row, list) or len(row) != n for row in m)
+                or any(not isinstance(row, list) or len(row) != width for row in m)
             ):
-                raise RoutingError(f"OSRM answer has no {n} x {n} {name} table")
+                raise RoutingError(f"OSRM answer has no {n} x {width} {name} table")
             if any(v is None for row in m for v in row):
                 raise RoutingError("OSRM reports unreachable locations (null in the table)")
         try:
-            return explicit_matrix(durations, distances)
+            if cols is None:
+                return explicit_matrix(durations, distances)
+            return TravelMatrix(_checked(durations), _checked(distances) if distances else None)
         except RoutingError as exc:
             raise RoutingError(f"OSRM answer is malformed: {exc}") from exc
+
+
+def _checked(m: Sequence[Sequence[float]]) -> Matrix:
+    """A rectangular block of non-negative numbers, rounded to integers."""
+    if any((not isinstance(v, int | float)) or v < 0 or math.isnan(v) for row in m for v in row):
+        raise RoutingError("matrix must hold non-negative numbers")
+    return _freeze(m)

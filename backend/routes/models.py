@@ -43,6 +43,8 @@ class RoutePlan(Versioned, db.Model):
     travel_seconds: Mapped[int] = mapped_column(Integer, default=0)
     distance_m: Mapped[int | None] = mapped_column(Integer)
     solver: Mapped[str] = mapped_column(String(32), default="")
+    # What the planner wants the rep to know (road times unavailable, an engine that failed).
+    notes: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class Appointment(Timestamped, db.Model):

@@ -81,6 +81,7 @@ class RouteSchema(BaseSchema):
     travel_seconds = fields.Integer()
     distance_m = fields.Integer(allow_none=True)
     solver = fields.String()
+    notes = fields.List(fields.String())
     updated_at = fields.AwareDateTime()
 
 

@@ -100,9 +100,9 @@ def test_shorten_keeps_the_stops_and_cuts_travel(make_problem) -> None:
 def test_small_day_where_everything_fits_returns_early(make_problem) -> None:
     p = make_problem(1, n=3, brk=False)
     p = replace(p, stops=tuple(replace(s, windows=((8 * 3600, 17 * 3600),)) for s in p.stops))
-    t = time.perf_counter()
     plan = solve(p, 2.0, workers=1)
-    assert time.perf_counter() - t < 1.0
+    # Behaviour, not a stopwatch: the solver says it stopped early instead of running the portfolio.
+    assert any("solved early" in n for n in plan.notes)
     assert check(p, plan) == [] and len(plan.stops) == 3
 
 

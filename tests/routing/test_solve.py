@@ -97,3 +97,72 @@ def test_checker_catches_broken_plans(make_problem) -> None:
     assert any("break" in e for e in check(p, nobreak))
     overlap = replace(plan, break_start=first.start, break_end=first.start + p.brk.duration)
     assert check(p, overlap)
+
+
+def test_an_engine_that_raises_is_logged_and_noted_on_the_plan(
+    make_problem, monkeypatch, caplog
+) -> None:
+    from routing import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    monkeypatch.setattr(engine, "solve_pyvrp", broken)
+    monkeypatch.setattr(engine, "solve_vroom", broken)
+    p = make_problem(21, n=25, brk=True, required=2)
+    with caplog.at_level("ERROR", logger="routing.solver"):
+        plan = solve(p, 0.5, workers=1)
+    # The day is still planned (by the fallback and the local search), and says what failed.
+    assert check(p, plan) == []
+    assert any(n.startswith("pyvrp failed (RuntimeError)") for n in plan.notes)
+    assert any(n.startswith("vroom failed (RuntimeError)") for n in plan.notes)
+    logged = [r for r in caplog.records if r.name == "routing.solver"]
+    assert {"pyvrp", "vroom"} <= {r.args[0] for r in logged}
+
+
+def test_the_plan_json_carries_the_solver_notes(make_problem, monkeypatch) -> None:
+    from routing import engine
+    from routing.problem_io import plan_to_dict
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    monkeypatch.setattr(engine, "solve_vroom", broken)
+    p = make_problem(21, n=25, brk=True, required=2)
+    out = plan_to_dict(p, solve(p, 0.3, workers=1))
+    assert any(n.startswith("vroom failed") for n in out["notes"])
+
+
+def test_an_unreachable_appointment_is_reported_and_the_day_still_planned(make_problem) -> None:
+    p = make_problem(21, n=25, brk=True, required=2)
+    far = [i for i, s in enumerate(p.stops) if not s.required][0]
+    # Four hours' drive from the start, booked for 10:00 (shift start + 2 h at most).
+    durations = [list(r) for r in p.durations]
+    durations[0][far + 1] = durations[far + 1][0] = 4 * 3600
+    appt = replace(p.stops[far], required=True, windows=((10 * 3600, 10 * 3600),))
+    stops = tuple(appt if i == far else s for i, s in enumerate(p.stops))
+    p = replace(p, stops=stops, durations=tuple(tuple(r) for r in durations))
+    plan = solve(p, 0.5, workers=1)
+    kept = {s.id for s in p.stops if s.required} - {appt.id}
+    assert kept <= set(plan.route) and appt.id not in plan.route and len(plan.route) > 2
+    reason = {d.id: d.reason for d in plan.dropped}[appt.id]
+    assert "earliest possible arrival" in reason and "10:00-10:00" in reason
+
+
+def test_of_two_clashing_appointments_the_earlier_is_kept(make_problem) -> None:
+    p = make_problem(3, n=12, brk=False)
+    a, b = 0, 1
+    # Both at 10:00 at different places: no one can be in two places at once.
+    stops = tuple(
+        replace(s, required=True, windows=((10 * 3600, 10 * 3600),))
+        if i == a
+        else replace(s, required=True, windows=((10 * 3600 + 60, 10 * 3600 + 60),))
+        if i == b
+        else s
+        for i, s in enumerate(p.stops)
+    )
+    p = replace(p, stops=stops)
+    plan = solve(p, 0.5, workers=1)
+    assert p.stops[a].id in plan.route and p.stops[b].id not in plan.route
+    reason = {d.id: d.reason for d in plan.dropped}[p.stops[b].id]
+    assert f"conflicts with the earlier appointment {p.stops[a].id}" in reason

@@ -99,3 +99,52 @@ def test_geodesic_matches_the_ellipsoid_within_half_a_percent() -> None:
             assert tm.distances[i][j] == tm.distances[j][i]
             assert abs(tm.distances[i][j] - exact) <= 0.005 * exact + 1
     assert geodesic_matrix([]).durations == ()
+
+
+class _LimitedOsrm(BaseHTTPRequestHandler):
+    """Like osrm-routed with --max-table-size 100: bigger requests answer 400 TooBig.
+
+    Durations are |lon_a - lon_b| * 10^4 seconds, so every cell can be checked.
+    """
+
+    limit = 100
+    sizes: list[int] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        path, _, query = self.path.partition("?")
+        lons = [float(c.split(",")[0]) for c in path.split("/")[-1].split(";")]
+        args = dict(kv.split("=", 1) for kv in query.split("&"))
+        type(self).sizes.append(len(lons))
+        every = ";".join(str(i) for i in range(len(lons)))
+        src = [int(i) for i in args.get("sources", every).split(";")]
+        dst = [int(i) for i in args.get("destinations", every).split(";")]
+        if len(lons) > self.limit:
+            status, doc = 400, {"code": "TooBig", "message": "Too many table coordinates"}
+        else:
+            dur = [[abs(lons[i] - lons[j]) * 1e4 for j in dst] for i in src]
+            status, doc = 200, {"code": "Ok", "durations": dur, "distances": dur}
+        body = json.dumps(doc).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_table_over_the_server_limit_is_asked_for_in_blocks() -> None:
+    handler = type("L", (_LimitedOsrm,), {"sizes": []})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        places = [Location(48.0, 11.0 + i / 1000) for i in range(120)]  # a day's 120 candidates
+        tm = OsrmTable(f"http://127.0.0.1:{server.server_port}").matrix(places)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert max(handler.sizes) <= 100
+    expected = [[round(abs(a.lon - b.lon) * 1e4) for b in places] for a in places]
+    assert [list(r) for r in tm.durations] == expected
+    assert tm.distances is not None and tm.distances[119][0] == expected[119][0]

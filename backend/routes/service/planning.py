@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,13 +20,14 @@ from backend.core.hours import WEEKDAYS, to_minutes
 from backend.routes.models import Appointment, RoutePlan
 from backend.users.models import User
 from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
-from routing.problem_io import format_time, validate_required
+from routing.problem_io import format_time
 from routing.solver import solve
 from routing.travel import OsrmTable, TravelMatrix, geodesic_matrix
 
 # Value per unit of cadence urgency: the solver works in integers.
 VALUE_SCALE = 10
 DEFAULT_VISIT_MINUTES = 30
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +37,7 @@ class DayProblem:
     problem: Problem
     accounts: dict[str, Account]
     closed: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def start_windows(
@@ -61,10 +64,22 @@ def _service_seconds(account: Account, tier_minutes: dict[str, int]) -> int:
     return int(minutes) * 60
 
 
-def _travel(locations: list[Location]) -> TravelMatrix:
+ROAD_TIMES_UNAVAILABLE = "road times unavailable: straight-line estimate"
+
+
+def _travel(locations: list[Location], notes: list[str]) -> TravelMatrix:
+    """Road times from OSRM when configured; the geodesic model (noted) when it fails."""
     config = current_app.config
     if config.get("OSRM_URL"):
-        return OsrmTable(config["OSRM_URL"]).matrix(locations)
+        table = OsrmTable(
+            config["OSRM_URL"], max_locations=int(config.get("OSRM_MAX_LOCATIONS", 100))
+        )
+        try:
+            return table.matrix(locations)
+        except RoutingError as err:
+            # A plan on estimated times beats no plan: the rep is told, the failure logged.
+            log.warning("OSRM failed, planning on straight-line times: %s", err)
+            notes.append(ROAD_TIMES_UNAVAILABLE)
     return geodesic_matrix(locations, config["TRAVEL_SPEED_KMH"], config["TRAVEL_CIRCUITY"])
 
 
@@ -149,7 +164,8 @@ def build_day_problem(
 
     origin = position or Location(rep.home_lat, rep.home_lon)
     home = Location(rep.home_lat, rep.home_lon)
-    travel = _travel([origin, *[s.location for s in stops], home])
+    notes: list[str] = []
+    travel = _travel([origin, *[s.location for s in stops], home], notes)
     brk = _break(*shift)
     problem = Problem(
         shift_start=shift[0],
@@ -163,11 +179,7 @@ def build_day_problem(
         max_stops=rep.max_stops,
         date=day.isoformat(),
     )
-    try:
-        validate_required(problem)
-    except ProblemError as err:
-        raise Invalid("An appointment cannot be kept.", {"appointments": _messages(err)}) from err
-    return DayProblem(problem, {str(k): v for k, v in accounts.items()}, closed)
+    return DayProblem(problem, {str(k): v for k, v in accounts.items()}, closed, notes)
 
 
 def _messages(err: ProblemError) -> list[str]:
@@ -274,6 +286,8 @@ def store_plan(
     route.travel_seconds = plan.travel_seconds
     route.distance_m = plan.distance_m
     route.solver = plan.solver[:32]
+    # Only what the rep should know: travel fallbacks and engines that failed, not the log.
+    route.notes = day_problem.notes + [n for n in plan.notes if " failed (" in n]
     route.status = "in_progress" if kept else "planned"
     route.version += 1
     db.session.flush()

@@ -89,7 +89,7 @@ def test_plan_day_is_feasible_and_explains_drops(login, rep_with_accounts):
     assert again["version"] == 2
 
 
-def test_appointments_are_kept_and_impossible_ones_are_422(login, rep_with_accounts):
+def test_appointments_are_kept_and_an_impossible_one_is_reported(login, rep_with_accounts):
     _, rep, accounts = rep_with_accounts
     client = login(rep)
     target = accounts[1]
@@ -107,8 +107,13 @@ def test_appointments_are_kept_and_impossible_ones_are_422(login, rep_with_accou
     )
     assert impossible.status_code == 201
     response = client.post(f"/api/routes/{DAY}/plan")
-    assert response.status_code == 422
-    assert "appointments" in response.get_json()["errors"]["json"]
+    # The day is planned anyway: the kept appointment stays, the impossible one says why.
+    assert response.status_code == 200, response.get_json()
+    route = response.get_json()
+    stop = next(s for s in route["stops"] if s["account_id"] == target.id)
+    assert stop["start"] == "15:00:00" and len(route["stops"]) > 1
+    reason = {d["account_id"]: d["reason"] for d in route["dropped"]}[accounts[2].id]
+    assert "earliest possible arrival" in reason and "03:00-03:00" in reason
 
 
 def test_stop_updates_and_reoptimize_keep_done_visits(login, rep_with_accounts):
@@ -197,3 +202,34 @@ def test_cli_plans_every_rep(runner, rep_with_accounts, make_user, make_account)
     one = runner.invoke(args=["plan", "--date", DAY, "--rep", email, "--time-limit", "0.3"])
     assert one.exit_code == 0 and "stops" in one.output
     assert runner.invoke(args=["plan", "--date", DAY]).exit_code != 0
+
+
+def _answering(status: int):
+    """An OSRM stand-in on the loopback that answers every table request with `status`."""
+    from tests.support.http_stub import StubServer
+
+    return StubServer(lambda path, query: (status, {"code": "InternalError"}))
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_plan_falls_back_to_straight_line_times_when_osrm_fails(
+    app, login, rep_with_accounts, status
+):
+    _, rep, accounts = rep_with_accounts
+    with _answering(status) as osrm:
+        app.config["OSRM_URL"] = osrm.url
+        try:
+            response = login(rep).post(f"/api/routes/{DAY}/plan")
+        finally:
+            app.config["OSRM_URL"] = None
+    assert osrm.requests  # OSRM was asked first
+    assert response.status_code == 200, response.get_json()
+    route = response.get_json()
+    assert route["stops"] and "road times unavailable: straight-line estimate" in route["notes"]
+    _assert_feasible(route, {a.id: a for a in accounts})
+
+
+def test_plan_with_working_travel_has_no_fallback_note(login, rep_with_accounts):
+    _, rep, _ = rep_with_accounts
+    route = login(rep).post(f"/api/routes/{DAY}/plan").get_json()
+    assert route["notes"] == []
