@@ -1,7 +1,7 @@
 """route plans carry the planner's notes
 
 Revision ID: a1c6e0d4b7f2
-Revises: f59333da7c6b
+Revises: 3c1e7a9b5d20
 Create Date: 2026-12-02 15:42:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c6e0d4b7f2'
-down_revision = 'f59333da7c6b'
+down_revision = '3c1e7a9b5d20'
 branch_labels = None
 depends_on = None
 
