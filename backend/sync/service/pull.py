@@ -71,6 +71,7 @@ def route_json(route: RoutePlan) -> dict[str, Any]:
         "travel_seconds": route.travel_seconds,
         "distance_m": route.distance_m,
         "solver": route.solver,
+        "notes": list(route.notes or []),
         "updated_at": route.updated_at.isoformat() if route.updated_at else None,
     }
 
