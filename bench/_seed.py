@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import insert, text
 
 from backend.accounts.models import Account
@@ -15,7 +16,7 @@ from backend.core.extensions import db
 from backend.demo.service import HOURS_PATTERNS
 from backend.touches.models import Touch
 from backend.users.models import User
-from backend.users.service import hash_password
+from backend.users.service import configured_hash_method, hash_password
 
 CENTER = (48.137, 11.575)
 
@@ -48,7 +49,7 @@ def seed_reps(
     """Insert reps and their accounts (and a little touch history); returns rep ids."""
     rng = random.Random(seed)
     plan_store.ensure_default_plan()
-    password = hash_password("bench-password")
+    password = hash_password("bench-password", configured_hash_method(current_app.config))
     reps = []
     for i in range(n_reps):
         lat, lon = CENTER[0] + rng.uniform(-0.25, 0.25), CENTER[1] + rng.uniform(-0.35, 0.35)

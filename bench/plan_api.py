@@ -96,8 +96,9 @@ def main() -> None:
     peer_value, pyvrp_peer, vroom_peer = _peers()
     with app.app_context():
         rep = db.session.scalar(select(User))
-        problem = planning.build_day_problem(rep, day).problem
-        budget = planning.time_limit_for(problem)
+        settings = planning.PlanningSettings.from_config(app.config)
+        problem = planning.build_day_problem(rep, day, settings=settings).problem
+        budget = planning.time_limit_for(problem, settings)
     t0 = time.perf_counter()
     vroom_seq = vroom_peer(problem)
     vroom_time = time.perf_counter() - t0

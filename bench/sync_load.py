@@ -81,6 +81,7 @@ def seed(url: str, reps: int, accounts_per_rep: int) -> dict[str, list[int]]:
             rep = users.create_user(
                 role="rep", email=f"rep{r}@bench.local", name=f"Rep {r}", password=PASSWORD,
                 time_zone="Europe/Berlin", territory_ids=[territory.id],
+                hash_method=users.configured_hash_method(app.config),
             )  # fmt: skip
             accounts = [
                 Account(

@@ -118,7 +118,7 @@ def runner(app, db):
 
 
 @pytest.fixture
-def make_user(db):
+def make_user(app, db):
     """Factory: ``make_user(role="rep", territory=None, **fields)`` -> User."""
     from backend.users import service as users
 
@@ -130,6 +130,7 @@ def make_user(db):
         if role == "rep":
             fields.setdefault("home_lat", 48.137)
             fields.setdefault("home_lon", 11.575)
+        fields.setdefault("hash_method", users.configured_hash_method(app.config))
         user = users.create_user(role=role, **fields)
         if territory is not None:
             territory.members.append(user)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from backend.accounts import csv_text, importer
+from backend.accounts import csv_text, geocoding, importer
 from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.users.models import User
@@ -41,7 +42,13 @@ def import_accounts(path: str, dry_run: bool, as_email: str | None) -> None:
             raise click.ClickException(err.errors["files"]["file"][0]) from None
     rows = max(text.count("\n") - 1, 0)
     with click.progressbar(length=rows, label="Checking rows", file=sys.stderr) as bar:
-        report = importer.import_csv(text, actor=actor, dry_run=dry_run, progress=bar.update)
+        report = importer.import_csv(
+            text,
+            actor=actor,
+            dry_run=dry_run,
+            progress=bar.update,
+            geocoder=geocoding.from_config(current_app.config),
+        )
     if report.errors:
         db.session.rollback()
         for err in report.errors[:50]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlparse
 
 from geopy.exc import GeopyError
@@ -10,6 +12,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from backend.accounts.models import GeocodeCache
+from backend.core.config import Config
 from backend.core.extensions import db
 
 
@@ -21,12 +24,14 @@ class GeocodingUnavailable(Exception):
 class Geocoder:
     """A rate-limited geocoder with a database cache in front of it."""
 
-    url: str
-    user_agent: str
-    min_delay_seconds: float = 1.0
-    timeout: float = 5.0
+    url: str = Config.GEOCODER_URL
+    user_agent: str = Config.GEOCODER_USER_AGENT
+    min_delay_seconds: float = Config.GEOCODER_MIN_DELAY_SECONDS
+    timeout: float = Config.GEOCODER_TIMEOUT_SECONDS
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _geocode(self) -> RateLimiter:
+        # Built on first use, so a geocoder handed to an import that never needs it costs nothing.
         parsed = urlparse(self.url)
         client = Nominatim(
             user_agent=self.user_agent,
@@ -35,7 +40,7 @@ class Geocoder:
             timeout=self.timeout,
         )
         # Nominatim's usage policy allows one request a second; self-hosted servers may allow more.
-        self._geocode = RateLimiter(
+        return RateLimiter(
             client.geocode,
             min_delay_seconds=self.min_delay_seconds,
             max_retries=1,
@@ -58,7 +63,7 @@ class Geocoder:
         return None if lat is None else (lat, lon)
 
 
-def from_config(config: dict) -> Geocoder:
+def from_config(config: Mapping) -> Geocoder:
     """Build the geocoder the app is configured with."""
     return Geocoder(
         url=config["GEOCODER_URL"],

@@ -7,7 +7,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -122,10 +121,13 @@ def import_csv(
     actor: User,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    geocoder: geocoding.Geocoder | None = None,
 ) -> ImportReport:
     """Validate every row, geocode what lacks coordinates, then upsert by external id.
 
-    Nothing is written unless every row is valid; the caller commits or rolls back.
+    ``geocoder`` finds the coordinates (the boundary builds it with ``geocoding.from_config``;
+    without one, the public Nominatim of the default config). Nothing is written unless every
+    row is valid; the caller commits or rolls back.
     """
     report = ImportReport(dry_run=dry_run)
     reader = csv.DictReader(io.StringIO(text), dialect=csv_text.dialect(text))
@@ -143,7 +145,6 @@ def import_csv(
     users = {u.email: u for u in db.session.scalars(select(User))}
     territories = {t.name: t for t in db.session.scalars(select(Territory))}
     allowed_territories = None if actor.role == "admin" else set(managed_territory_ids(actor))
-    geocoder = None
     schema = RowSchema()
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
@@ -168,7 +169,7 @@ def import_csv(
                 if not row.get("address"):
                     errors["address"] = ["No coordinates and no address to geocode."]
                 else:
-                    geocoder = geocoder or geocoding.from_config(current_app.config)
+                    geocoder = geocoder or geocoding.Geocoder()
                     try:
                         point = geocoder.locate(row["address"])
                     except geocoding.GeocodingUnavailable as err:

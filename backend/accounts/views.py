@@ -1,10 +1,11 @@
 """Accounts and the CRM import."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest.fields import Upload
 
-from backend.accounts import csv_text, importer
+from backend.accounts import csv_text, geocoding, importer
 from backend.accounts import service as accounts
 from backend.accounts.schemas import (
     AccountInSchema,
@@ -89,7 +90,10 @@ class AccountsImport(MethodView):
     def post(self, query, files):
         """Import accounts from a CSV export; all or nothing; ``dry_run=1`` only reports."""
         text = csv_text.decode(files["file"].read())
-        report = importer.import_csv(text, actor=user(), dry_run=query["dry_run"])
+        geocoder = geocoding.from_config(current_app.config)
+        report = importer.import_csv(
+            text, actor=user(), dry_run=query["dry_run"], geocoder=geocoder
+        )
         if report.errors:
             db.session.rollback()
             return ImportReportSchema().dump(report), 422

@@ -1,8 +1,10 @@
 """Background work: inline by default, an RQ queue on Redis when ``REDIS_URL`` is set.
 
 Callers hand a job function (a module-level function, so RQ can import it by name) and its
-arguments to ``get_queue(app)``; they never know which of the two runs it. Job functions run
-inside an app context and are a transaction boundary of their own, like a view.
+items to ``get_queue(app)``; they never know which of the two runs it. Job functions run inside
+an app context and are a transaction boundary of their own, like a view: the queue calls them
+as ``func(items, app=app)``, so they take the app as an argument instead of reaching for
+``current_app``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
-from flask import Flask
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
@@ -24,27 +26,41 @@ JOB_TIMEOUT_SECONDS = 300
 JOB_BATCH = 100
 
 
+# A job function: ``func(items, app=app)``.
+Job = Callable[..., Any]
+
+
 class JobQueue(Protocol):
     """What the services need from a queue."""
 
-    def enqueue_each(self, func: Callable[[list], Any], items: Sequence) -> None:
+    def enqueue_each(self, func: Job, items: Sequence) -> None:
         """Run ``func`` over ``items``: jobs of up to JOB_BATCH items on RQ, one batch inline."""
 
-    def enqueue_in(self, seconds: float, func: Callable[[list], Any], items: Sequence) -> bool:
+    def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """Run later; False when this queue cannot delay (the caller keeps its own retry)."""
 
 
 class InlineQueue:
     """The embedded default: jobs run now, in this process and app context."""
 
-    def enqueue_each(self, func: Callable[[list], Any], items: Sequence) -> None:
-        """Run ``func(items)`` once, so a fan-out shares connections and threads."""
-        if items:
-            func(list(items))
+    def __init__(self, app: Flask) -> None:
+        """Jobs run with ``app``, the app whose context the caller holds."""
+        self.app = app
 
-    def enqueue_in(self, seconds: float, func: Callable[[list], Any], items: Sequence) -> bool:
+    def enqueue_each(self, func: Job, items: Sequence) -> None:
+        """Run ``func(items, app=app)`` once, so a fan-out shares connections and threads."""
+        if items:
+            func(list(items), app=self.app)
+
+    def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """No delayed jobs inline: the next ``reminders run`` picks retries up."""
         return False
+
+
+def run_job(func: Job, items: list) -> Any:
+    """What an RQ job runs: ``func(items, app=app)``, the app being the worker's (``make_worker``
+    runs every job inside its context, so this is the one place a job meets ``current_app``)."""
+    return func(items, app=current_app._get_current_object())
 
 
 class RQQueue:
@@ -59,7 +75,7 @@ class RQQueue:
         self.connection = Redis.from_url(redis_url)
         self.queue = Queue(name, connection=self.connection)
 
-    def enqueue_each(self, func: Callable[[list], Any], items: Sequence) -> None:
+    def enqueue_each(self, func: Job, items: Sequence) -> None:
         """Jobs of up to ``batch`` items, enqueued in one pipelined round trip per 100 jobs."""
         from rq import Queue
 
@@ -68,8 +84,8 @@ class RQQueue:
         for start in range(0, len(chunks), 100):
             batch = [
                 Queue.prepare_data(
-                    func,
-                    args=(chunk,),
+                    run_job,
+                    args=(func, chunk),
                     timeout=JOB_TIMEOUT_SECONDS,
                     result_ttl=0,
                     failure_ttl=86400,
@@ -80,10 +96,11 @@ class RQQueue:
                 self.queue.enqueue_many(batch, pipeline=pipe)
                 pipe.execute()
 
-    def enqueue_in(self, seconds: float, func: Callable[[list], Any], items: Sequence) -> bool:
+    def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """Schedule one job after ``seconds`` (a worker started with the scheduler moves it)."""
         self.queue.enqueue_in(
             timedelta(seconds=seconds),
+            run_job,
             func,
             list(items),
             job_timeout=JOB_TIMEOUT_SECONDS,
@@ -96,7 +113,7 @@ def get_queue(app: Flask) -> JobQueue:
     """The app's queue: RQ when ``REDIS_URL`` is configured, inline otherwise."""
     url = app.config.get("REDIS_URL")
     if not url:
-        return InlineQueue()
+        return InlineQueue(app)
     cached = app.extensions.get("fieldrep_rq")
     if cached is None or cached[0] != url:
         queue = RQQueue(

@@ -10,6 +10,7 @@ from werkzeug.serving import run_simple
 
 from backend.core.extensions import db
 from backend.demo import service as demo
+from backend.users import service as users
 
 
 @click.command("demo")
@@ -25,7 +26,7 @@ def demo_command(host: str, port: int, no_serve: bool, reminders: bool) -> None:
         click.echo("Demo data already present; reusing it.")
     else:
         with click.progressbar(length=1, label="Creating demo data") as bar:
-            info = demo.seed()
+            info = demo.seed(hash_method=users.configured_hash_method(current_app.config))
             db.session.commit()
             bar.update(1)
         click.echo(f"Created {info['accounts']} accounts and {info['touches']} touches.")
@@ -60,10 +61,11 @@ def _plan_today() -> None:
     from backend.users.models import User
 
     today = datetime.now(ZoneInfo(demo.TZ)).date()
+    settings = planning.PlanningSettings.from_config(current_app.config)
     reps = list(db.session.scalars(select(User).where(User.role == "rep").order_by(User.id)))
     with click.progressbar(reps, label=f"Planning {today.isoformat()} for {len(reps)} reps") as bar:
         for rep in bar:
-            planning.plan_day(rep, today, time_limit=0.5, workers=1)
+            planning.plan_day(rep, today, time_limit=0.5, workers=1, settings=settings)
     db.session.commit()
 
 

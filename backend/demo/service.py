@@ -98,14 +98,30 @@ def seed(
     history_days: int = 60,
     today: date | None = None,
     seed_value: int = 7,
+    hash_method: str = users.DEFAULT_HASH_METHOD,
 ) -> dict:
-    """Create the demo organisation; returns the logins. Deterministic for a given seed."""
+    """Create the demo organisation; returns the logins. Deterministic for a given seed.
+
+    ``hash_method`` hashes the demo password (the CLI passes the configured one).
+    """
     rng = random.Random(seed_value)
     today = today or datetime.now(ZoneInfo(TZ)).date()
     plan_store.ensure_default_plan()
-    users.create_user(email=ADMIN, name="Ada Admin", password=PASSWORD, role="admin", time_zone=TZ)
+    users.create_user(
+        email=ADMIN,
+        name="Ada Admin",
+        password=PASSWORD,
+        role="admin",
+        time_zone=TZ,
+        hash_method=hash_method,
+    )
     manager = users.create_user(
-        email=MANAGER, name="Max Manager", password=PASSWORD, role="manager", time_zone=TZ
+        email=MANAGER,
+        name="Max Manager",
+        password=PASSWORD,
+        role="manager",
+        time_zone=TZ,
+        hash_method=hash_method,
     )
     north = users.create_territory(name="München Nord", manager_id=manager.id)
     south = users.create_territory(name="München Süd", manager_id=manager.id)
@@ -123,6 +139,7 @@ def seed(
             home_lon=home[1],
             territory_ids=[territory.id],
             max_stops=12 if i % 2 else None,
+            hash_method=hash_method,
         )
         reps.append(rep)
 

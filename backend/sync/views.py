@@ -16,6 +16,7 @@ from backend.sync.schemas import RejectedMutationSchema, RejectedQuerySchema
 from backend.sync.service import pull as sync_pull
 from backend.sync.service import push as sync_push
 from backend.sync.service import rejected as sync_rejected
+from backend.touches.service import TouchRules
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Sync")
 
@@ -57,7 +58,8 @@ class Push(MethodView):
     def post(self):
         """Apply outbox mutations exactly once and in order; one answer per mutation."""
         req = sync.parse_push_request(_json_body())
-        response = sync_push.push(user(), req)
+        rules = TouchRules.from_config(current_app.config)
+        response = sync_push.push(user(), req, touch_rules=rules)
         db.session.commit()
         return response.to_json()
 

@@ -2,15 +2,17 @@
 
 ``check_touch`` holds the rules for logging a touch; ``POST /api/touches`` applies them through
 ``log_touch``, and sync push applies them to a whole batch against rows it preloaded, then
-inserts the accepted touches in bulk (``touch_values`` builds the rows for both).
+inserts the accepted touches in bulk (``touch_values`` builds the rows for both). The time
+limits come in as ``TouchRules``, which the boundary builds from the app's config.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,10 +21,24 @@ from backend.accounts.models import Account
 from backend.accounts.scope import account_scope
 from backend.core import changes
 from backend.core.clock import local_date
+from backend.core.config import Config
 from backend.core.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.core.extensions import db
 from backend.touches.models import Touch
 from backend.users.models import User
+
+
+@dataclass(frozen=True)
+class TouchRules:
+    """How far ahead of now and how far back a touch may be logged."""
+
+    max_future_skew_seconds: int = Config.TOUCH_MAX_FUTURE_SKEW_SECONDS
+    max_age_days: int = Config.TOUCH_MAX_AGE_DAYS
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> TouchRules:
+        """The rules ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` and ``TOUCH_MAX_AGE_DAYS`` set."""
+        return cls(config["TOUCH_MAX_FUTURE_SKEW_SECONDS"], config["TOUCH_MAX_AGE_DAYS"])
 
 
 def log_touch(
@@ -31,6 +47,7 @@ def log_touch(
     *,
     allow_backfill: bool | None = None,
     now: datetime | None = None,
+    rules: TouchRules = TouchRules(),
 ) -> tuple[Touch, bool]:
     """Record a touch by ``actor``; ``(touch, created)``, with ``created`` False for a retry.
 
@@ -49,6 +66,7 @@ def log_touch(
         in_scope=True,  # _account_for applied the scope
         allow_backfill=allow_backfill,
         now=now,
+        rules=rules,
     )
     if flags is None:
         return existing, False
@@ -66,6 +84,7 @@ def check_touch(
     allow_backfill: bool | None = None,
     now: datetime | None = None,
     check_time: bool = True,
+    rules: TouchRules = TouchRules(),
 ) -> tuple[sync.TouchFlag, ...] | None:
     """The rules for logging a touch, for ``POST /api/touches`` and sync push alike.
 
@@ -78,7 +97,7 @@ def check_touch(
       the actor: Forbidden. A deleted account or one the actor owned before is kept and flagged
       (sync passes those; REST passes only live accounts in scope now).
     * With ``check_time`` (REST, online): ``occurred_at`` may be at most
-      ``TOUCH_MAX_FUTURE_SKEW_SECONDS`` ahead of ``now`` and at most ``TOUCH_MAX_AGE_DAYS`` old;
+      ``rules.max_future_skew_seconds`` ahead of ``now`` and at most ``rules.max_age_days`` old;
       ``allow_backfill`` (default: managers and admins) lifts the age limit only. Sync never
       refuses a visit for its timestamp: it uses ``touch_time`` instead.
     """
@@ -102,18 +121,19 @@ def check_touch(
     if decision.reason is not None:
         raise Forbidden("The account is not in your scope.")
     if check_time:
-        _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill))
+        _check_time(occurred_at, now or datetime.now(UTC), _backfill(actor, allow_backfill), rules)
     return decision.flags
 
 
-def touch_time(occurred_at: datetime, received_at: datetime) -> sync.TouchTime:
+def touch_time(
+    occurred_at: datetime, received_at: datetime, rules: TouchRules = TouchRules()
+) -> sync.TouchTime:
     """Sync's clock rule (``sync.decide_touch_time``) with this server's limits."""
-    config = current_app.config
     return sync.decide_touch_time(
         occurred_at,
         received_at,
-        timedelta(seconds=config["TOUCH_MAX_FUTURE_SKEW_SECONDS"]),
-        timedelta(days=config["TOUCH_MAX_AGE_DAYS"]),
+        timedelta(seconds=rules.max_future_skew_seconds),
+        timedelta(days=rules.max_age_days),
     )
 
 
@@ -180,9 +200,10 @@ def _backfill(actor: User, allow_backfill: bool | None) -> bool:
     return actor.role in ("manager", "admin") if allow_backfill is None else allow_backfill
 
 
-def _check_time(occurred_at: datetime, now: datetime, allow_backfill: bool) -> None:
-    config = current_app.config
-    skew = timedelta(seconds=config["TOUCH_MAX_FUTURE_SKEW_SECONDS"])
+def _check_time(
+    occurred_at: datetime, now: datetime, allow_backfill: bool, rules: TouchRules
+) -> None:
+    skew = timedelta(seconds=rules.max_future_skew_seconds)
     if occurred_at > now + skew:
         raise Invalid(
             "The touch is in the future.",
@@ -192,7 +213,7 @@ def _check_time(occurred_at: datetime, now: datetime, allow_backfill: bool) -> N
                 ]
             },
         )
-    max_age = timedelta(days=config["TOUCH_MAX_AGE_DAYS"])
+    max_age = timedelta(days=rules.max_age_days)
     if not allow_backfill and occurred_at < now - max_age:
         raise Invalid(
             "The touch is too old to log.",

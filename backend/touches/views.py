@@ -1,5 +1,6 @@
 """Touches: log and list visits, calls and emails."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 
@@ -30,6 +31,7 @@ class Touches(MethodView):
     @blp.alt_response(409, description="The id is used by another rep's touch")
     def post(self, data):
         """Log a touch; a retry with the same id answers 200 with the stored touch."""
-        touch, created = touches.log_touch(user(), data)
+        rules = touches.TouchRules.from_config(current_app.config)
+        touch, created = touches.log_touch(user(), data, rules=rules)
         db.session.commit()
         return touch, 201 if created else 200

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,10 +14,16 @@ from backend.users.models import Territory, User
 # Compared against when the email is unknown, so timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
 
+DEFAULT_HASH_METHOD = "scrypt"
 
-def hash_password(password: str) -> str:
-    """Hash with the configured method (scrypt by default; cheap in tests)."""
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+def configured_hash_method(config: Mapping) -> str:
+    """The password hashing method ``PASSWORD_HASH_METHOD`` names (scrypt unless set)."""
+    return config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD)
+
+
+def hash_password(password: str, method: str = DEFAULT_HASH_METHOD) -> str:
+    """Hash with ``method`` (scrypt by default; tests and benches pass a cheap one)."""
     return generate_password_hash(password, method=method)
 
 
@@ -50,15 +57,16 @@ def create_user(
     work_end_min: int = 17 * 60 + 30,
     max_stops: int | None = None,
     territory_ids: list[int] | None = None,
+    hash_method: str = DEFAULT_HASH_METHOD,
 ) -> User:
-    """Create a user; the email must be new."""
+    """Create a user; the email must be new. ``hash_method`` hashes the password."""
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Invalid("Email already in use.", {"email": ["Already in use."]})
     user = User(
         email=email,
         name=name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, hash_method),
         role=role,
         time_zone=time_zone,
         home_lat=home_lat,

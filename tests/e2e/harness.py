@@ -88,6 +88,7 @@ def seed(app, tag: str = "e2e", accounts: int = 6, realistic: bool = False) -> S
     from backend.core.extensions import db
     from backend.users import service as users
 
+    method = users.configured_hash_method(app.config)
     with app.app_context():
         manager = users.create_user(
             email=f"manager-{tag}@example.com",
@@ -95,6 +96,7 @@ def seed(app, tag: str = "e2e", accounts: int = 6, realistic: bool = False) -> S
             password=PASSWORD,
             role="manager",
             time_zone=TIME_ZONE,
+            hash_method=method,
         )
         territory = users.create_territory(name=f"Munich {tag}", manager_id=manager.id)
         rep = users.create_user(
@@ -108,6 +110,7 @@ def seed(app, tag: str = "e2e", accounts: int = 6, realistic: bool = False) -> S
             work_start_min=8 * 60 if realistic else 0,
             work_end_min=17 * 60 + 30 if realistic else 23 * 60 + 59,
             territory_ids=[territory.id],
+            hash_method=method,
         )
         ids = []
         for n in range(1, accounts + 1):

@@ -101,6 +101,7 @@ def test_a_change_the_server_rejects_is_shown_with_its_reason(
             password=PASSWORD,
             role="rep",
             territory_ids=territory_ids,
+            hash_method=users.configured_hash_method(app.config),
         )
         other_id = other.id
         db.session.commit()

@@ -1,7 +1,7 @@
 """Delivering claimed reminders: the send job, its outcomes, and retries within the rep's day.
 
-``deliver_sends`` is a job (run inline or by an RQ worker), so like a view it is a transaction
-boundary: it commits. Everything else here only reads or flushes.
+``deliver_sends`` is a job (run inline or by an RQ worker, which hand it the app), so like a view
+it is a transaction boundary: it commits. Everything else here only reads or flushes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import Flask
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from backend.core.extensions import db
@@ -49,9 +49,12 @@ def topic(entry: ReminderLog) -> str:
     return f"{entry.user_id}:{entry.kind}:{entry.account_id}:{entry.touch_type}"
 
 
-def deliver_sends(send_ids: list[int]) -> Counter:
-    """Job: send each claimed reminder to its device and record the outcome; returns the counts."""
-    app = current_app._get_current_object()
+def deliver_sends(send_ids: list[int], *, app: Flask) -> Counter:
+    """Job: send each claimed reminder to its device and record the outcome; returns the counts.
+
+    ``app`` (from the queue) gives the clock, the VAPID key, the push settings and the queue
+    for retries.
+    """
     now = clock(app)
     claimed = _claim_sends(send_ids, now)
     rows = []

@@ -20,8 +20,11 @@ from backend.users.models import User
 def _plan_one(rep_id: int, day: date, workers: int, time_limit: float | None) -> tuple[str, str]:
     """Plan one rep in the current app context; returns (email, summary or error)."""
     rep = db.session.get(User, rep_id)
+    settings = planning.PlanningSettings.from_config(current_app.config)
     try:
-        route = planning.plan_day(rep, day, workers=workers, time_limit=time_limit)
+        route = planning.plan_day(
+            rep, day, workers=workers, time_limit=time_limit, settings=settings
+        )
         db.session.commit()
     except DomainError as err:
         db.session.rollback()

@@ -1,4 +1,8 @@
-"""Day routes: build the routing problem from what is due, solve it, store and re-plan it."""
+"""Day routes: build the routing problem from what is due, solve it, store and re-plan it.
+
+The travel model, the break and the solver budget come in as ``PlanningSettings``, which the
+boundary (view, CLI command) builds from the app's config.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from backend.accounts.models import Account
@@ -18,6 +21,7 @@ from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.core.hours import WEEKDAYS, to_minutes
 from backend.routes.models import Appointment, RoutePlan
+from backend.routes.service.settings import DEFAULT_SETTINGS, PlanningSettings
 from backend.users.models import User
 from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
 from routing.problem_io import format_time
@@ -67,29 +71,26 @@ def _service_seconds(account: Account, tier_minutes: dict[str, int]) -> int:
 ROAD_TIMES_UNAVAILABLE = "road times unavailable: straight-line estimate"
 
 
-def _travel(locations: list[Location], notes: list[str]) -> TravelMatrix:
+def _travel(
+    locations: list[Location], notes: list[str], settings: PlanningSettings
+) -> TravelMatrix:
     """Road times from OSRM when configured; the geodesic model (noted) when it fails."""
-    config = current_app.config
-    if config.get("OSRM_URL"):
-        table = OsrmTable(
-            config["OSRM_URL"], max_locations=int(config.get("OSRM_MAX_LOCATIONS", 100))
-        )
+    if settings.osrm_url:
+        table = OsrmTable(settings.osrm_url, max_locations=settings.osrm_max_locations)
         try:
             return table.matrix(locations)
         except RoutingError as err:
             # A plan on estimated times beats no plan: the rep is told, the failure logged.
             log.warning("OSRM failed, planning on straight-line times: %s", err)
             notes.append(ROAD_TIMES_UNAVAILABLE)
-    return geodesic_matrix(locations, config["TRAVEL_SPEED_KMH"], config["TRAVEL_CIRCUITY"])
+    return geodesic_matrix(locations, settings.travel_speed_kmh, settings.travel_circuity)
 
 
-def _break(shift_start: int, shift_end: int) -> Break | None:
-    cfg = current_app.config.get("ROUTE_BREAK")
-    if not cfg:
+def _break(shift_start: int, shift_end: int, settings: PlanningSettings) -> Break | None:
+    if settings.lunch_break is None:
         return None
-    earliest = max(to_minutes(cfg["earliest"]) * 60, shift_start)
-    latest = min(to_minutes(cfg["latest"]) * 60, shift_end)
-    duration = int(cfg["minutes"]) * 60
+    earliest, latest, duration = settings.lunch_break
+    earliest, latest = max(earliest, shift_start), min(latest, shift_end)
     return Break(earliest, latest, duration) if latest - earliest >= duration else None
 
 
@@ -100,6 +101,7 @@ def build_day_problem(
     start_at: int | None = None,
     position: Location | None = None,
     exclude: set[int] | frozenset[int] = frozenset(),
+    settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> DayProblem:
     """The rep's day as an orienteering problem: due visits (value from urgency), opening
     hours as start windows, appointments as required stops, the break, home as start and end.
@@ -123,7 +125,7 @@ def build_day_problem(
         if item.touch_type == "visit" and item.status != "done" and item.account_id not in exclude
     ]
     due.sort(key=lambda item: -item.urgency)
-    due = due[: current_app.config["ROUTE_MAX_CANDIDATES"]]
+    due = due[: settings.max_candidates]
     value_of = {item.account_id: max(1, round(item.urgency * VALUE_SCALE)) for item in due}
     appointments = list(
         db.session.scalars(
@@ -165,8 +167,8 @@ def build_day_problem(
     origin = position or Location(rep.home_lat, rep.home_lon)
     home = Location(rep.home_lat, rep.home_lon)
     notes: list[str] = []
-    travel = _travel([origin, *[s.location for s in stops], home], notes)
-    brk = _break(*shift)
+    travel = _travel([origin, *[s.location for s in stops], home], notes, settings)
+    brk = _break(*shift, settings)
     problem = Problem(
         shift_start=shift[0],
         shift_end=shift[1],
@@ -186,23 +188,26 @@ def _messages(err: ProblemError) -> list[str]:
     return [f"{path}: {msg}" for path, msgs in sorted(err.errors.items()) for msg in msgs]
 
 
-def time_limit_for(problem: Problem) -> float:
+def time_limit_for(problem: Problem, settings: PlanningSettings = DEFAULT_SETTINGS) -> float:
     """Solver time for a day: grows with the number of candidates, capped."""
-    config = current_app.config
-    limit = config["ROUTE_TIME_LIMIT_BASE"] + config["ROUTE_TIME_LIMIT_PER_STOP"] * problem.n
-    return min(limit, config["ROUTE_TIME_LIMIT_MAX"])
+    limit = settings.time_limit_base + settings.time_limit_per_stop * problem.n
+    return min(limit, settings.time_limit_max)
 
 
 def solve_day(
-    day_problem: DayProblem, *, time_limit: float | None = None, workers: int | None = None
+    day_problem: DayProblem,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> Plan:
     """Solve, translating routing failures into domain errors (422, never 500)."""
     problem = day_problem.problem
     try:
         return solve(
             problem,
-            time_limit if time_limit is not None else time_limit_for(problem),
-            workers=workers or current_app.config["ROUTE_SOLVER_WORKERS"],
+            time_limit if time_limit is not None else time_limit_for(problem, settings),
+            workers=workers or settings.solver_workers,
         )
     except ProblemError as err:
         raise Invalid("The day cannot be planned.", {"problem": _messages(err)}) from err
@@ -296,15 +301,27 @@ def store_plan(
 
 
 def plan_day(
-    rep: User, day: date, *, time_limit: float | None = None, workers: int | None = None
+    rep: User,
+    day: date,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> RoutePlan:
     """Plan (or re-plan from scratch) the rep's day and store it."""
-    day_problem = build_day_problem(rep, day)
-    plan = solve_day(day_problem, time_limit=time_limit, workers=workers)
+    day_problem = build_day_problem(rep, day, settings=settings)
+    plan = solve_day(day_problem, time_limit=time_limit, workers=workers, settings=settings)
     return store_plan(rep, day, day_problem, plan)
 
 
-def reoptimize(rep: User, route: RoutePlan, position: Location, at: datetime) -> RoutePlan:
+def reoptimize(
+    rep: User,
+    route: RoutePlan,
+    position: Location,
+    at: datetime,
+    *,
+    settings: PlanningSettings = DEFAULT_SETTINGS,
+) -> RoutePlan:
     """Re-plan the rest of the day from where the rep is now, keeping visits already made."""
     local = at.astimezone(ZoneInfo(rep.time_zone))
     if local.date() != route.date:
@@ -318,8 +335,9 @@ def reoptimize(rep: User, route: RoutePlan, position: Location, at: datetime) ->
         start_at=now,
         position=position,
         exclude={s["account_id"] for s in kept + skipped},
+        settings=settings,
     )
-    plan = solve_day(day_problem)
+    plan = solve_day(day_problem, settings=settings)
     return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped)
 
 

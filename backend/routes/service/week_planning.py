@@ -15,7 +15,9 @@ WORKING_DAYS = 5  # Monday to Friday
 WEEK_TIME_LIMIT_MAX = 6.0
 
 
-def plan_week(rep: User, monday: date) -> dict:
+def plan_week(
+    rep: User, monday: date, *, settings: planning.PlanningSettings = planning.DEFAULT_SETTINGS
+) -> dict:
     """Plan the days of the week that have not started yet; keep routes already under way.
 
     Days already driven (or in progress) are returned as stored. The remaining days are solved
@@ -30,9 +32,12 @@ def plan_week(rep: User, monday: date) -> dict:
     ]
     unplanned: list[dict] = []
     if open_days:
-        problems = [planning.build_day_problem(rep, d) for d in open_days]
+        problems = [planning.build_day_problem(rep, d, settings=settings) for d in open_days]
         owed = _visits_owed(rep, open_days[0])
-        limit = min(WEEK_TIME_LIMIT_MAX, sum(planning.time_limit_for(p.problem) for p in problems))
+        limit = min(
+            WEEK_TIME_LIMIT_MAX,
+            sum(planning.time_limit_for(p.problem, settings) for p in problems),
+        )
         try:
             week = solve_week([p.problem for p in problems], visits=owed, time_limit_s=limit)
         except RoutingError as err:

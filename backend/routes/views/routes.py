@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 
@@ -28,6 +29,11 @@ blp = Blueprint("routes", __name__, url_prefix="/api/routes", description="Day a
 def _rep(query: dict):
     """The rep the request is about: ``?rep=`` (id or email, within scope) or the caller."""
     return resolve_rep(user(), query.get("rep"))
+
+
+def _settings() -> planning.PlanningSettings:
+    """The app's planning settings (travel model, break, solver budget)."""
+    return planning.PlanningSettings.from_config(current_app.config)
 
 
 def _route(rep, day: date):
@@ -62,7 +68,9 @@ class RoutePlan(MethodView):
     def post(self, query, args, day):
         """Plan (or re-plan) the day from the rep's due visits, opening hours and appointments."""
         rep = _rep(query)
-        route = planning.plan_day(rep, path_day(day), time_limit=(args or {}).get("time_limit"))
+        route = planning.plan_day(
+            rep, path_day(day), time_limit=(args or {}).get("time_limit"), settings=_settings()
+        )
         db.session.commit()
         return route
 
@@ -81,7 +89,8 @@ class RouteReoptimize(MethodView):
         rep = _rep(query)
         route = _route(rep, path_day(day))
         at = now.get("at") or datetime.now(UTC)
-        route = planning.reoptimize(rep, route, Location(now["lat"], now["lon"]), at)
+        position = Location(now["lat"], now["lon"])
+        route = planning.reoptimize(rep, route, position, at, settings=_settings())
         db.session.commit()
         return route
 
@@ -163,6 +172,6 @@ class RouteWeekPlan(MethodView):
     def post(self, query, monday):
         """Spread due visits over the days not started yet, keeping cadence spacing."""
         rep = _rep(query)
-        week = week_planning.plan_week(rep, _monday(monday))
+        week = week_planning.plan_week(rep, _monday(monday), settings=_settings())
         db.session.commit()
         return week

@@ -35,6 +35,7 @@ class Batch:
     touch_reps: dict[str, int] = field(default_factory=dict)
     owned: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     routes: dict[Any, RoutePlan] = field(default_factory=dict)
+    touch_rules: touches.TouchRules = touches.TouchRules()
 
     def account(self, account_id: Any) -> Account | None:
         """A live account, or None (unknown and deleted look the same to the client)."""
@@ -74,7 +75,7 @@ def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | 
     )
     if flags is None:
         return None
-    when = touches.touch_time(p.occurred_at, now)
+    when = touches.touch_time(p.occurred_at, now, b.touch_rules)
     b.touch_reps[p.id] = b.actor.id
     checkin = p.checkin
     data = {

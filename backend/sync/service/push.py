@@ -35,6 +35,7 @@ from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
 from backend.sync.service.mutators import APPLY, Batch, decide_touch, domain_answer
 from backend.touches.models import Touch
+from backend.touches.service import TouchRules
 from backend.users.models import User
 from backend.users.scope import managed_territory_ids
 from sync import Mutation, PushResult, Reason
@@ -47,10 +48,12 @@ log = logging.getLogger(__name__)
 _BAD_VALUE = (DataError, IntegrityError, ValueError, OverflowError)
 
 
-def push(actor: User, req: sync.PushRequest) -> sync.PushResponse:
+def push(
+    actor: User, req: sync.PushRequest, *, touch_rules: TouchRules = TouchRules()
+) -> sync.PushResponse:
     """Plan and apply a parsed push; store the client's counter and the mutation log (flush only).
 
-    A rejected mutation's log record keeps its name, args and errors, so what the server could
+    ``touch_rules`` are the server's clock limits for ``touch.log``. A rejected mutation's log record keeps its name, args and errors, so what the server could
     not accept is never lost: ``rejected_mutations`` lists it for the app to show.
     """
     client = _lock_client(actor.id, req.client_id, req.schema_version)
@@ -61,6 +64,7 @@ def push(actor: User, req: sync.PushRequest) -> sync.PushResponse:
         log=_logged(actor.id, req.mutations),
     )
     batch = _load(actor, plan.to_apply)
+    batch.touch_rules = touch_rules
     outcomes: list[PushResult] = []
     for is_touch, run in itertools.groupby(
         plan.to_apply, key=lambda m: m.name == sync.MutationName.TOUCH_LOG

@@ -1,5 +1,6 @@
 """Users (admin creates; managers see their team)."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 from sqlalchemy import select
@@ -32,7 +33,12 @@ class Users(MethodView):
         """Create a user."""
         start, end = UserInSchema().work_minutes(data)
         data.pop("work_start"), data.pop("work_end")
-        created = users.create_user(**data, work_start_min=start, work_end_min=end)
+        created = users.create_user(
+            **data,
+            work_start_min=start,
+            work_end_min=end,
+            hash_method=users.configured_hash_method(current_app.config),
+        )
         db.session.commit()
         return created
 

@@ -84,11 +84,17 @@ def test_deletes_are_tombstones_and_moves_between_territories_leave(
 
 
 def _make_admin(db):
+    from flask import current_app
+
     from backend.users import service as users
     from tests.conftest import PASSWORD
 
     admin = users.create_user(
-        role="admin", email="root@example.com", name="root", password=PASSWORD
+        role="admin",
+        email="root@example.com",
+        name="root",
+        password=PASSWORD,
+        hash_method=users.configured_hash_method(current_app.config),
     )
     db.session.commit()
     return admin
