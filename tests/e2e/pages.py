@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.e2e.harness import PASSWORD
 
 BADGE = "[data-testid=sync-badge]"
@@ -35,8 +37,18 @@ def wait_synced(page, timeout: float = 15_000) -> None:
     )
 
 
-def pending(page) -> int:
-    """The badge's pending count."""
+def pending(page, expected: int | None = None, timeout: float = 5_000) -> int:
+    """The badge's pending count.
+
+    The badge follows the outbox asynchronously (a live query), so a step's effect can land a
+    moment after the screen changed. Given the count the step should reach, wait for the badge to
+    show it first; if it never does, the count it shows is returned for the assertion to report.
+    """
+    if expected is not None:
+        try:
+            page.wait_for_selector(f"{BADGE}[data-pending='{expected}']", timeout=timeout)
+        except PlaywrightTimeout:  # the caller's assertion reports the count shown
+            pass
     return int(page.get_attribute(BADGE, "data-pending"))
 
 

@@ -44,19 +44,19 @@ def test_backing_out_of_check_out_leaves_no_done_stop_and_saving_syncs_both(
     ctx.set_offline(True)  # so the outbox can be read before it drains
     page.click(f"{CARD} button:has-text('Check in')")
     page.wait_for_selector(f"{CARD} button:has-text('Check out')")
-    assert pages.pending(page) == 1
+    assert pages.pending(page, 1) == 1
 
     # Back out with the browser's back button, then with the form's Cancel: nothing is written.
     page.click(f"{CARD} button:has-text('Check out')")
     page.wait_for_selector("[data-testid=log-form]")
     page.go_back()
     page.wait_for_selector(f"{CARD} button:has-text('Check out')")
-    assert pages.pending(page) == 1
+    assert pages.pending(page, 1) == 1
     page.click(f"{CARD} button:has-text('Check out')")
     page.wait_for_selector("[data-testid=log-form]")
     page.click("[data-testid=log-form] button:has-text('Cancel')")
     page.wait_for_selector(f"{CARD} button:has-text('Check out')")
-    assert pages.pending(page) == 1
+    assert pages.pending(page, 1) == 1
     assert "Done" not in page.inner_text("[data-testid=stop-list] li:first-child")
     assert page.inner_text(f"{CARD} h2") == first_name(route, first)
 
@@ -67,7 +67,7 @@ def test_backing_out_of_check_out_leaves_no_done_stop_and_saving_syncs_both(
     page.fill("#touch-notes", "Ordered two pallets")
     page.click("button:has-text('Save visit')")
     page.wait_for_selector("[data-testid=stop-list] li:first-child >> text=Done")
-    assert pages.pending(page) == 3  # check-in, the visit, the stop done with it
+    assert pages.pending(page, 3) == 3  # check-in, the visit, the stop done with it
 
     ctx.set_offline(False)
     pages.wait_synced(page)

@@ -23,7 +23,7 @@ def test_logout_warns_about_unsent_changes_and_not_after_sync(app, planned, new_
     warning = page.wait_for_selector("[role=alert]")
     assert "1 change has not reached the server" in warning.inner_text()
     page.click("button:has-text('Stay signed in')")
-    assert pages.pending(page) == 1
+    assert pages.pending(page, 1) == 1
 
     ctx.set_offline(False)
     pages.wait_synced(page)

@@ -48,7 +48,7 @@ def test_offline_visits_survive_reload_and_new_page_then_sync_exactly_once(
     ]
     for account_id, kind, outcome, notes in logged:
         pages.log_touch(page, account_id, kind, outcome, notes)
-    assert pages.pending(page) == 4
+    assert pages.pending(page, 4) == 4
 
     # The tab is closed; the outbox lives in IndexedDB, not in the page.
     page.close()
@@ -68,4 +68,4 @@ def test_offline_visits_survive_reload_and_new_page_then_sync_exactly_once(
     got = sorted(_touches(app))
     want = sorted((a, k, n) for a, k, _, n in logged)
     assert got == want
-    assert pages.pending(page) == 0
+    assert pages.pending(page, 0) == 0

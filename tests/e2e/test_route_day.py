@@ -57,7 +57,7 @@ def test_check_in_out_and_skip_offline_reach_the_server_then_replan(app, planned
     page.click("label.choice__opt:has-text('Traffic')")
     page.click("button:has-text('Skip stop')")
     page.wait_for_selector("[data-testid=stop-list] >> text=Skipped")
-    assert pages.pending(page) == 4  # arrived, the visit with its done stop, skipped
+    assert pages.pending(page, 4) == 4  # arrived, the visit with its done stop, skipped
 
     ctx.set_offline(False)
     pages.wait_synced(page)
