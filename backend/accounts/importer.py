@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from backend.accounts import csv_text, geocoding
 from backend.accounts.models import Account
+from backend.accounts.schemas import SIZE_BANDS
 from backend.core import changes
 from backend.core.extensions import db
 from backend.core.hours import HoursError, parse_hours
@@ -35,6 +36,11 @@ COLUMNS = (
     "territory",
     "revenue",
     "cost_to_serve",
+    "industry",
+    "size_band",
+    "postal_code",
+    "potential",
+    "locked",
     "opening_hours",
     "service_minutes",
     "notes",
@@ -49,6 +55,11 @@ ACCOUNT_FIELDS = (
     "status",
     "revenue",
     "cost_to_serve",
+    "industry",
+    "size_band",
+    "postal_code",
+    "potential",
+    "locked",
     "opening_hours",
     "service_minutes",
     "notes",
@@ -72,6 +83,11 @@ class RowSchema(BaseSchema):
     territory = fields.String()
     revenue = fields.Float(load_default=0.0, validate=validate.Range(min=0))
     cost_to_serve = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    industry = fields.String(validate=validate.Length(max=100))
+    size_band = fields.String(validate=validate.OneOf(SIZE_BANDS))
+    postal_code = fields.String(validate=validate.Length(max=20))
+    potential = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    locked = fields.Boolean(load_default=False)
     opening_hours = OpeningHours(load_default=dict)
     service_minutes = fields.Integer(validate=validate.Range(1, 480))
     notes = fields.String(load_default="")

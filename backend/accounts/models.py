@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.extensions import db
@@ -32,6 +32,14 @@ class Account(Versioned, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="customer")
     revenue: Mapped[float] = mapped_column(Float, default=0.0)
     cost_to_serve: Mapped[float] = mapped_column(Float, default=0.0)
+    # Segment attributes, for territory rules and lookalikes.
+    industry: Mapped[str | None] = mapped_column(String(100), index=True)
+    size_band: Mapped[str | None] = mapped_column(String(16))
+    postal_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Yearly revenue potential (what the account could buy), for balancing and quotas.
+    potential: Mapped[float] = mapped_column(Float, default=0.0)
+    # Excluded from realignment: rebalancing and rules never move a locked account.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # {"mon": [["08:00", "12:00"], ["13:00", "17:00"]], ..., "sun": []}
     opening_hours: Mapped[dict] = mapped_column(JSON, default=dict)
     service_minutes: Mapped[int | None] = mapped_column(Integer)

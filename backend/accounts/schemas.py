@@ -8,6 +8,9 @@ from backend.core.schemas import BaseSchema, ChangeSchema, Lat, Lon, OpeningHour
 from sync.constants import ACCOUNT_STATUSES as STATUSES
 from sync.constants import KARE_VALUES as KARE
 
+# Employee-count bands, as CRMs export them.
+SIZE_BANDS = ("1-9", "10-49", "50-249", "250+")
+
 
 class ContactSchema(BaseSchema):
     """A person at the account."""
@@ -32,6 +35,11 @@ class AccountSchema(BaseSchema):
     status = fields.String()
     revenue = fields.Float()
     cost_to_serve = fields.Float()
+    industry = fields.String(allow_none=True)
+    size_band = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    potential = fields.Float()
+    locked = fields.Boolean()
     opening_hours = fields.Dict()
     service_minutes = fields.Integer(allow_none=True)
     notes = fields.String()
@@ -55,6 +63,11 @@ class AccountWriteFields(BaseSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     revenue = fields.Float(validate=validate.Range(min=0))
     cost_to_serve = fields.Float(validate=validate.Range(min=0))
+    industry = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    size_band = fields.String(allow_none=True, validate=validate.OneOf(SIZE_BANDS))
+    postal_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
+    potential = fields.Float(validate=validate.Range(min=0))
+    locked = fields.Boolean()
     opening_hours = OpeningHours()
     service_minutes = fields.Integer(allow_none=True, validate=validate.Range(1, 480))
     notes = fields.String(validate=validate.Length(max=10000))
@@ -86,6 +99,9 @@ class AccountQuerySchema(BaseSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     owner_id = fields.Integer()
     territory_id = fields.Integer()
+    industry = fields.String(validate=validate.Length(max=100))
+    size_band = fields.String(validate=validate.OneOf(SIZE_BANDS))
+    locked = fields.Boolean()
     sort = fields.String(
         load_default="name", validate=validate.OneOf(("name", "-revenue", "tier", "-updated_at"))
     )

@@ -34,7 +34,16 @@ def query_accounts(user: User, filters: dict) -> Select:
                 func.lower(func.coalesce(Account.external_id, "")).like(like),
             )
         )
-    for key in ("tier", "kare", "status", "owner_id", "territory_id"):
+    for key in (
+        "tier",
+        "kare",
+        "status",
+        "owner_id",
+        "territory_id",
+        "industry",
+        "size_band",
+        "locked",
+    ):
         if filters.get(key) is not None:
             stmt = stmt.where(getattr(Account, key) == filters[key])
     return stmt.order_by(SORTS[filters.get("sort", "name")], Account.id)
@@ -55,6 +64,8 @@ def _check_refs(user: User, data: dict) -> None:
         tiers = known_tiers()
         if data["tier"] not in tiers:
             errors["tier"] = [f"Unknown tier; the plan has {', '.join(tiers)}."]
+    if "locked" in data and user.role == "rep":
+        errors["locked"] = ["Only managers lock accounts out of realignment."]
     if data.get("owner_id") is not None:
         if user.role == "rep":
             if data["owner_id"] != user.id:

@@ -58,6 +58,22 @@ KINDS = [
     "Blumen",
     "Feinkost",
 ]
+# The industry each kind of shop is filed under in the CRM.
+INDUSTRIES = {
+    "Apotheke": "Health",
+    "Praxis": "Health",
+    "Optik": "Health",
+    "Reformhaus": "Food retail",
+    "Bäckerei": "Food retail",
+    "Getränke": "Food retail",
+    "Feinkost": "Food retail",
+    "Baumarkt": "DIY and hardware",
+    "Elektro": "DIY and hardware",
+    "Werkstatt": "Automotive",
+    "Autohaus": "Automotive",
+    "Blumen": "Garden",
+}
+SIZE_BY_TIER = {"A": ("50-249", "250+"), "B": ("10-49", "50-249"), "C": ("1-9", "10-49")}
 HOURS_PATTERNS = [
     # shop with lunch closure
     {d: [["08:30", "12:30"], ["14:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -184,6 +200,7 @@ def _make_account(rng: random.Random, rep: User, territory_id: int, n: int) -> A
         "C": rng.uniform(2_000, 20_000),
     }[tier]
     kind = rng.choice(KINDS)
+    segment = random.Random(n)
     return Account(
         external_id=f"CRM-{n:05d}",
         name=f"{kind} {rng.choice(['am', 'an der', 'im'])} {rng.choice(STREETS).split('.')[0]} {n}",
@@ -195,6 +212,11 @@ def _make_account(rng: random.Random, rep: User, territory_id: int, n: int) -> A
         status=rng.choices(["customer", "opportunity", "lead"], [0.8, 0.12, 0.08])[0],
         revenue=round(revenue, 2),
         cost_to_serve=round(revenue * rng.uniform(0.03, 0.12), 2),
+        # Segment attributes from their own generator, so the rest of the demo stays as it was.
+        industry=INDUSTRIES[kind],
+        size_band=segment.choice(SIZE_BY_TIER[tier]),
+        postal_code=f"80{segment.randint(331, 999)}",
+        potential=round(revenue * segment.uniform(1.1, 2.5), -2),
         opening_hours=rng.choice(HOURS_PATTERNS),
         notes="",
         contacts=[
