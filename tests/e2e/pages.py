@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.harness import PASSWORD
@@ -45,10 +47,9 @@ def pending(page, expected: int | None = None, timeout: float = 5_000) -> int:
     show it first; if it never does, the count it shows is returned for the assertion to report.
     """
     if expected is not None:
-        try:
+        # On a timeout the caller's assertion reports the count shown.
+        with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_selector(f"{BADGE}[data-pending='{expected}']", timeout=timeout)
-        except PlaywrightTimeout:  # the caller's assertion reports the count shown
-            pass
     return int(page.get_attribute(BADGE, "data-pending"))
 
 

@@ -68,7 +68,7 @@ def test_a_rep_cannot_lock_an_account_out_of_realignment(
 
 def test_csv_import_carries_the_segments(make_user, make_territory, login, db):
     manager = make_user("manager")
-    territory = make_territory(manager=manager, name="Nord")
+    make_territory(manager=manager, name="Nord")
     text = (
         "external_id,name,lat,lon,territory,industry,size_band,postal_code,potential,locked\n"
         "SF-1,Dorne 1,48.1,11.5,Nord,Health,250+,80331,90000,true\n"
