@@ -17,6 +17,7 @@ MODELS = (
     "backend.routes.models",
     "backend.sync.models",
     "backend.reminders.models",
+    "backend.territories.models",
 )
 
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.routes import views as routes
     from backend.sync import views as sync
     from backend.sync.service import changelog
+    from backend.territories import views as territories
     from backend.touches import views as touches
     from backend.users import views as users
     from backend.users.auth import install_auth
@@ -48,12 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_auth(app)
     blueprints = (
         *users.BLUEPRINTS,
-        accounts.blp,
+        *accounts.BLUEPRINTS,
         touches.blp,
         *cadence.BLUEPRINTS,
         *routes.BLUEPRINTS,
         sync.blp,
         reminders.blp,
+        *territories.BLUEPRINTS,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
 
-from backend.accounts import csv_text, geocoding
+from backend.accounts import audit, csv_text, geocoding
 from backend.accounts.models import Account
 from backend.accounts.schemas import SIZE_BANDS
 from backend.core import changes
@@ -206,7 +206,7 @@ def import_csv(
 
     if report.errors:
         return report
-    _upsert(parsed, report, allowed_territories)
+    _upsert(parsed, report, allowed_territories, actor)
     report.written = not dry_run
     return report
 
@@ -237,7 +237,7 @@ def _resolve_refs(row, tiers, users, territories, allowed) -> dict[str, list[str
     return errors
 
 
-def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed) -> None:
+def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed, actor: User) -> None:
     """Create new accounts and update existing ones matched by external id."""
     existing: dict[str, Account] = {}
     ext_ids = [row["external_id"] for _, row in parsed]
@@ -246,6 +246,7 @@ def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed) -> No
         for account in db.session.scalars(select(Account).where(Account.external_id.in_(chunk))):
             existing[account.external_id] = account
     touched: list[Account] = []
+    before: dict[int, dict] = {}  # id(account) -> audited fields before the import
     for index, row in parsed:
         account = existing.get(row["external_id"])
         if account is None:
@@ -254,12 +255,14 @@ def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed) -> No
                 setattr(account, key, row.get(key))
             db.session.add(account)
             touched.append(account)
+            before[id(account)] = {"owner_id": None, "territory_id": None}
             report.created += 1
             continue
         if allowed is not None and account.territory_id not in allowed:
             report.fail(index, {"external_id": ["Exists outside your territories."]})
             continue
         changed = account.deleted_at is not None
+        before[id(account)] = audit.snapshot(account)
         for key in ACCOUNT_FIELDS:
             value = row.get(key)
             if getattr(account, key) != value:
@@ -274,4 +277,11 @@ def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed) -> No
             report.unchanged += 1
     db.session.flush()
     for account in touched:
-        changes.record("account", account.id)
+        was = before[id(account)]
+        audit.record(account, actor=actor, source="import", before=was)
+        changes.record(
+            "account",
+            account.id,
+            previous_owner_id=was["owner_id"],
+            previous_territory_id=was["territory_id"],
+        )

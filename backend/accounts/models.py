@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.extensions import db
-from backend.core.models import Timestamped, UTCDateTime, Versioned
+from backend.core.models import Timestamped, UTCDateTime, Versioned, utcnow
 from backend.users.models import Territory, User
 
 
@@ -64,3 +64,33 @@ class GeocodeCache(Timestamped, db.Model):
     query: Mapped[str] = mapped_column(String(400), primary_key=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+
+
+# What may change an account's ownership, and which fields are audited.
+AUDIT_SOURCES = ("manual", "import", "rule", "proposal", "departure", "transition")
+AUDIT_FIELDS = ("owner_id", "territory_id", "territory_rule_id")
+
+
+class AuditEntry(db.Model):
+    """One change of an account's owner, territory or matching rule: who, when, why, from, to.
+
+    Written in the same transaction as the change itself, by every path that changes ownership
+    (manual edits, CSV import, territory rules, proposals, departures); never updated.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_account_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # "owner_id", "territory_id" or "territory_rule_id".
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[int | None] = mapped_column(Integer)
+    new_value: Mapped[int | None] = mapped_column(Integer)
+    # What made the change: manual, import, rule, proposal, departure, transition.
+    source: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The proposal, departure or rule the change came from, when there is one.
+    ref: Mapped[str | None] = mapped_column(String(64))

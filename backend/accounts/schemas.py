@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from backend.accounts.models import AUDIT_FIELDS, AUDIT_SOURCES
 from backend.core.schemas import BaseSchema, ChangeSchema, Lat, Lon, OpeningHours
 from sync.constants import ACCOUNT_STATUSES as STATUSES
 from sync.constants import KARE_VALUES as KARE
@@ -88,6 +89,8 @@ class AccountPatchSchema(AccountWriteFields, ChangeSchema):
     """Change an account; ``base_version`` guards against overwriting someone else's edit."""
 
     base_version = fields.Integer(validate=validate.Range(min=1))
+    # Why the owner or territory changes: kept in the audit.
+    reason = fields.String(validate=validate.Length(max=500))
 
 
 class AccountQuerySchema(BaseSchema):
@@ -131,3 +134,28 @@ class ImportReportSchema(BaseSchema):
     geocoded = fields.Integer()
     written = fields.Boolean()
     errors = fields.List(fields.Nested(ImportRowErrorSchema))
+
+
+class AuditEntrySchema(BaseSchema):
+    """One audited change of an account's owner, territory or matching rule."""
+
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    account_id = fields.Integer()
+    field = fields.String()
+    old_value = fields.Integer(allow_none=True)
+    new_value = fields.Integer(allow_none=True)
+    source = fields.String()
+    reason = fields.String()
+    ref = fields.String(allow_none=True)
+
+
+class AuditQuerySchema(BaseSchema):
+    """Filters for the audit."""
+
+    account_id = fields.Integer()
+    actor_id = fields.Integer()
+    source = fields.String(validate=validate.OneOf(AUDIT_SOURCES))
+    field = fields.String(validate=validate.OneOf(AUDIT_FIELDS))
+    since = fields.AwareDateTime()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
 
+from backend.accounts import audit
 from backend.accounts.models import Account
 from backend.accounts.scope import account_scope, get_account
 from backend.core import changes
@@ -50,6 +51,7 @@ def query_accounts(user: User, filters: dict) -> Select:
 
 
 NO_TERRITORY = "No such territory."
+NEW_ACCOUNT = {"owner_id": None, "territory_id": None}
 NO_OWNER = "No such active rep in your territories."
 
 
@@ -128,15 +130,20 @@ def create_account(user: User, data: dict) -> Account:
     account = Account(**data)
     db.session.add(account)
     db.session.flush()
+    audit.record(account, actor=user, source="manual", before=NEW_ACCOUNT, reason="created")
     changes.record("account", account.id)
     return account
 
 
-def update_account(user: User, account_id: int, data: dict) -> Account:
-    """Change fields; a stale ``base_version`` is a Conflict carrying the server row."""
+def update_account(user: User, account_id: int, data: dict, *, reason: str = "") -> Account:
+    """Change fields; a stale ``base_version`` is a Conflict carrying the server row.
+
+    A change of owner or territory is audited with ``reason``.
+    """
     account = get_account(user, account_id)
     data = dict(data)
     base_version = data.pop("base_version", None)
+    reason = data.pop("reason", None) or reason
     if base_version is not None and base_version != account.version:
         raise Conflict(
             "The account changed since you loaded it.",
@@ -153,10 +160,12 @@ def update_account(user: User, account_id: int, data: dict) -> Account:
     ):
         raise Invalid("Duplicate external id.", {"external_id": ["Already in use."]})
     before_owner, before_territory = account.owner_id, account.territory_id
+    before = audit.snapshot(account)
     for key, value in data.items():
         setattr(account, key, value)
     account.version += 1
     db.session.flush()
+    audit.record(account, actor=user, source="manual", before=before, reason=reason)
     changes.record(
         "account",
         account.id,

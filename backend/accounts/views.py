@@ -5,13 +5,15 @@ from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest.fields import Upload
 
-from backend.accounts import csv_text, geocoding, importer
+from backend.accounts import audit, csv_text, geocoding, importer
 from backend.accounts import service as accounts
 from backend.accounts.schemas import (
     AccountInSchema,
     AccountPatchSchema,
     AccountQuerySchema,
     AccountSchema,
+    AuditEntrySchema,
+    AuditQuerySchema,
     ImportQuerySchema,
     ImportReportSchema,
 )
@@ -102,3 +104,23 @@ class AccountsImport(MethodView):
         else:
             db.session.commit()
         return report
+
+
+audit_blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Ownership audit")
+
+
+@audit_blp.route("")
+class Audit(MethodView):
+    """Who changed which account's owner, territory or rule, when and why."""
+
+    decorators = [login_required]
+
+    @audit_blp.arguments(AuditQuerySchema, location="query")
+    @audit_blp.response(200, AuditEntrySchema(many=True))
+    @audit_blp.paginate(SelectPage)
+    def get(self, filters):
+        """Audit entries in scope, newest first (``account_id``, ``source``, ``since``...)."""
+        return audit.entries_query(user(), filters)
+
+
+BLUEPRINTS = (blp, audit_blp)

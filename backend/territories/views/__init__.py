@@ -1,0 +1,3 @@
+"""The territory manager's API; each module adds its blueprint to ``BLUEPRINTS``."""
+
+BLUEPRINTS: tuple = ()
