@@ -74,6 +74,9 @@ class Config:
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     VAPID_SUBJECT = "mailto:admin@fieldrep.local"
+    # Push services the reminder job may POST to; unset: the browsers' own (see
+    # backend/reminders/service/endpoints.py). "*" admits any host that resolves to a public address.
+    PUSH_SERVICE_HOSTS: list[str] | None = None
     VAPID_PRIVATE_KEY: str | None = None
 
 
