@@ -20,7 +20,10 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per 5 minutes"
+    LOGIN_RATE_LIMIT = "5 per 5 minutes"  # failed logins per account and client address
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 5 minutes"  # failed logins per client address, any account
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
+    PROXY_FIX_HOPS = 0
 
     API_TITLE = "FieldRep API"
     API_VERSION = "1.0"
