@@ -1,0 +1,113 @@
+"""Territory balancing: CP-SAT proposal vs the greedy baseline, side by side in one run.
+
+    .venv/bin/python bench/territories.py [--seed 7] [--quick]
+
+Synthetic, seeded teams around Munich: reps' homes on a ring, each rep owning 100-300 accounts
+scattered around home (tiers 15 % A, 35 % B, 50 % C, minutes from the default cadence plan),
+so the team starts unbalanced. For 10, 20 and 50 reps it prints the parity each method reaches
+and the accounts it moves (both aim at parity <= 5 %), then the CP-SAT time for 2,000 accounts
+and 20 reps. Figures go to docs/benchmarks.md ("Territories"); no pass/fail on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from backend.territories.rebalance import Account, Rep, TravelModel, greedy, propose  # noqa: E402
+
+CENTER = (48.137, 11.575)
+# Service minutes and visits a month per tier under the default plan (visit 45/30/20 minutes,
+# calls 10 and emails 5 minutes: A 2+2+4, B 1+2+2, C a visit a quarter + 1 call + 1 email).
+TIERS = {
+    "A": (2 * 45 + 2 * 10 + 4 * 5, 2.0),
+    "B": (30 + 2 * 10 + 2 * 5, 1.0),
+    "C": (20 / 3 + 15, 1 / 3),
+}
+
+
+def synthetic_team(n_reps: int, low: int, high: int, seed: int, lock_share: float = 0.05):
+    """``(reps, accounts)``: homes on a ring of 25 km, accounts within ~12 km of their owner."""
+    rng = random.Random(seed)
+    reps, accounts = [], []
+    next_id = 1
+    for r in range(n_reps):
+        angle = 2 * math.pi * r / n_reps
+        lat = CENTER[0] + 0.22 * math.sin(angle)
+        lon = CENTER[1] + 0.33 * math.cos(angle)
+        reps.append(Rep(id=r + 1, lat=lat, lon=lon, name=f"rep {r + 1}"))
+        for _ in range(rng.randint(low, high)):
+            tier = rng.choices("ABC", weights=(15, 35, 50))[0]
+            minutes, visits = TIERS[tier]
+            accounts.append(
+                Account(
+                    id=next_id,
+                    owner_id=r + 1,
+                    lat=lat + rng.gauss(0, 0.06),
+                    lon=lon + rng.gauss(0, 0.09),
+                    service_minutes=minutes,
+                    visits=visits,
+                    movable=rng.random() >= lock_share,
+                )
+            )
+            next_id += 1
+    return reps, accounts
+
+
+def departure_section() -> None:
+    """HOOK for H3's departure benchmark: bench/territories_departure.py with a ``run()``."""
+    try:
+        from bench import territories_departure  # type: ignore[attr-defined]
+    except ImportError:
+        print("\n(departure benchmark: bench/territories_departure.py not present)")
+        return
+    territories_departure.run()
+
+
+def main() -> None:
+    """Print the comparison table and the 2,000 x 20 timing."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-limit", type=float, default=8.0)
+    parser.add_argument("--quick", action="store_true", help="10 and 20 reps only")
+    args = parser.parse_args()
+    model = TravelModel()
+    print(
+        f"{'reps':>5} {'accounts':>8} {'parity0':>8} | {'greedy parity':>13} {'moves':>6} "
+        f"| {'cp-sat parity':>13} {'moves':>6} {'status':>8} {'s':>6}"
+    )
+    for n_reps in (10, 20) if args.quick else (10, 20, 50):
+        reps, accounts = synthetic_team(n_reps, 100, 300, args.seed)
+        g = greedy(reps, accounts, model, target_parity=0.05)
+        p = propose(reps, accounts, model, target_parity=0.05, time_limit_s=args.time_limit)
+        print(
+            f"{n_reps:>5} {len(accounts):>8} {p['before']['parity']:>8.3f} | "
+            f"{g['after']['parity']:>13.3f} {len(g['moves']):>6} | "
+            f"{p['after']['parity']:>13.3f} {len(p['moves']):>6} {p['status']:>8} "
+            f"{p['seconds']:>6.2f}"
+        )
+    reps, accounts = synthetic_team(20, 100, 100, args.seed)
+    # 2,000 accounts x 20 reps, unbalanced by moving a fifth of rep 1's neighbours to rep 1.
+    accounts = [
+        a if a.owner_id != 2 or a.id % 2 else Account(**{**a.__dict__, "owner_id": 1})
+        for a in accounts
+    ]
+    started = time.perf_counter()
+    p = propose(reps, accounts, model, target_parity=0.05, time_limit_s=args.time_limit)
+    wall = time.perf_counter() - started
+    print(
+        f"\nCP-SAT 2,000 accounts x 20 reps: {wall:.2f} s wall (solver {p['seconds']:.2f} s), "
+        f"parity {p['before']['parity']:.3f} -> {p['after']['parity']:.3f}, "
+        f"{len(p['moves'])} moves, {p['status']}"
+    )
+    departure_section()
+
+
+if __name__ == "__main__":
+    main()
