@@ -60,6 +60,58 @@ def synthetic_team(n_reps: int, low: int, high: int, seed: int, lock_share: floa
     return reps, accounts
 
 
+def routed_travel_minutes(rep: Rep, accounts: list[Account], model: TravelModel) -> float:
+    """The month's driving when the visits are really routed: the yardstick of the estimate.
+
+    Each account gets its visits (fractional ones, e.g. a quarterly C visit, on every third
+    account), the visits are cut into days of ``visits_per_day`` by sweeping around the rep's
+    home, and each day is solved by the routing module from home to home.
+    """
+    from routing import Location, Problem, Stop, geodesic_matrix, solve
+
+    visits = []
+    for a in accounts:
+        count = int(a.visits) + (
+            1 if (a.visits % 1) and a.id % round(1 / (a.visits % 1)) == 0 else 0
+        )
+        visits += [a] * count
+    visits.sort(key=lambda a: math.atan2(a.lat - rep.lat, a.lon - rep.lon))
+    per_day = int(model.visits_per_day)
+    seconds = 0
+    home = Location(rep.lat, rep.lon)
+    for d in range(0, len(visits), per_day):
+        day = visits[d : d + per_day]
+        stops = tuple(
+            Stop(f"{a.id}-{i}", Location(a.lat, a.lon), 1800, 1, ((8 * 3600, 18 * 3600),), True)
+            for i, a in enumerate(day)
+        )
+        points = [home, *(s.location for s in stops), home]
+        matrix = geodesic_matrix(points, model.speed_kmh, model.circuity)
+        problem = Problem(
+            8 * 3600, 20 * 3600, home, home, stops, matrix.durations, matrix.distances
+        )
+        seconds += solve(problem, time_limit_s=0.2, workers=1).travel_seconds
+    return seconds / 60
+
+
+def estimate_section(seed: int) -> None:
+    """The linear travel estimate against routed days, for three reps of a synthetic team."""
+    from backend.territories.rebalance import costs
+
+    model = TravelModel()
+    reps, accounts = synthetic_team(10, 100, 300, seed)
+    c = costs(reps, accounts, model)
+    print("\nTravel estimate vs routed days (one month, minutes):")
+    for r, rep in enumerate(reps[:3]):
+        own = [a for a in accounts if a.owner_id == rep.id]
+        estimate = sum(c.travel[i, r] for i, a in enumerate(accounts) if a.owner_id == rep.id)
+        routed = routed_travel_minutes(rep, own, model)
+        print(
+            f"  rep {rep.id}: {len(own)} accounts, estimate {estimate:.0f}, routed {routed:.0f} "
+            f"(estimate / routed {estimate / routed:.2f})"
+        )
+
+
 def departure_section() -> None:
     """HOOK for H3's departure benchmark: bench/territories_departure.py with a ``run()``."""
     try:
@@ -87,9 +139,10 @@ def main() -> None:
         g = greedy(reps, accounts, model, target_parity=0.05)
         p = propose(reps, accounts, model, target_parity=0.05, time_limit_s=args.time_limit)
         print(
-            f"{n_reps:>5} {len(accounts):>8} {p['before']['parity']:>8.3f} | "
-            f"{g['after']['parity']:>13.3f} {len(g['moves']):>6} | "
-            f"{p['after']['parity']:>13.3f} {len(p['moves']):>6} {p['status']:>8} "
+            f"{n_reps:>5} {len(accounts):>8} {p['before']['parity']:>8.3f} "
+            f"{p['travel_before']:>8.0f} | {g['after']['parity']:>13.3f} {len(g['moves']):>6} "
+            f"{g['travel_after']:>7.0f} | {p['after']['parity']:>13.3f} {len(p['moves']):>6} "
+            f"{p['travel_after']:>7.0f} {p['status']:>8} "
             f"{p['seconds']:>6.2f}"
         )
     reps, accounts = synthetic_team(20, 100, 100, args.seed)
@@ -106,6 +159,8 @@ def main() -> None:
         f"parity {p['before']['parity']:.3f} -> {p['after']['parity']:.3f}, "
         f"{len(p['moves'])} moves, {p['status']}"
     )
+    if not args.quick:
+        estimate_section(args.seed)
     departure_section()
 
 
