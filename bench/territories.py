@@ -146,7 +146,7 @@ def main() -> None:
             f"{p['seconds']:>6.2f}"
         )
     reps, accounts = synthetic_team(20, 100, 100, args.seed)
-    # 2,000 accounts x 20 reps, unbalanced by moving a fifth of rep 1's neighbours to rep 1.
+    # 2,000 accounts x 20 reps, unbalanced: half of rep 2's accounts go to rep 1, its neighbour.
     accounts = [
         a if a.owner_id != 2 or a.id % 2 else Account(**{**a.__dict__, "owner_id": 1})
         for a in accounts
