@@ -51,9 +51,12 @@ def greedy_moves(
         ]
         if closest_fit:
             mine = [a for a in mine if allowed is None or allowed(a, receiver)]
+            # Close the gap, but not with an account the receiver lives far from: the key
+            # adds the driving the move adds (both are minutes).
             mine.sort(
-                key=lambda a: abs(
-                    load[donor] - c.minutes(a, donor) - load[receiver] - c.minutes(a, receiver)
+                key=lambda a: (
+                    abs(load[donor] - c.minutes(a, donor) - load[receiver] - c.minutes(a, receiver))
+                    + max(c.travel[a, receiver] - c.travel[a, donor], 0.0)
                 )
             )
         else:
