@@ -179,3 +179,29 @@ def test_the_cli_proposes_and_applies(runner, team):
     from backend.core.extensions import db
 
     assert db.session.query(AuditEntry).filter_by(source="proposal").count() > 0
+
+
+def test_the_unbalanced_demo_team_is_balanced_with_fewer_moves_than_greedy(app, db, login):
+    from sqlalchemy import select
+
+    from backend.demo import service as demo
+    from backend.users.models import Territory, User
+    from backend.users.service import configured_hash_method
+
+    demo.seed(
+        accounts_per_rep=30,
+        history_days=0,
+        unbalanced=True,
+        hash_method=configured_hash_method(app.config),
+    )
+    db.session.commit()
+    manager = db.session.scalar(select(User).where(User.email == demo.MANAGER))
+    north = db.session.scalar(select(Territory).where(Territory.name == "München Nord"))
+    client = login(manager, password=demo.PASSWORD)
+    proposal = _propose(client, north).get_json()
+    settings = Settings.from_config(app.config)
+    loaded = load_team(manager, north.id, PERIOD, settings)
+    baseline = rebalance.greedy(loaded.reps, loaded.items, settings.travel, target_parity=0.05)
+    assert proposal["before"]["parity"] > 0.3
+    assert proposal["after"]["parity"] <= 0.05 and baseline["after"]["parity"] <= 0.05
+    assert 0 < len(proposal["moves"]) < len(baseline["moves"])
