@@ -205,3 +205,27 @@ def test_the_unbalanced_demo_team_is_balanced_with_fewer_moves_than_greedy(app, 
     assert proposal["before"]["parity"] > 0.3
     assert proposal["after"]["parity"] <= 0.05 and baseline["after"]["parity"] <= 0.05
     assert 0 < len(proposal["moves"]) < len(baseline["moves"])
+
+
+def test_after_apply_the_old_owners_devices_get_leave_and_the_new_ones_the_account(team, login):
+    from tests.backend.sync.conftest import pull_all
+
+    manager, territory, reps, owned = team
+    by_id = {r.id: r for r in reps}
+    proposal = _propose(login(manager), territory).get_json()
+    move = proposal["moves"][0]
+    old, new = login(by_id[move["from_rep"]]), login(by_id[move["to_rep"]])
+    _, old_cursor = pull_all(old)
+    _, new_cursor = pull_all(new)
+    assert (
+        login(manager).post(f"/api/territories/proposals/{proposal['id']}/apply").status_code == 200
+    )
+    old_changes, _ = pull_all(old, old_cursor)
+    new_changes, _ = pull_all(new, new_cursor)
+    leaving = {m["account_id"] for m in proposal["moves"] if m["from_rep"] == move["from_rep"]}
+    assert {c["id"] for c in old_changes if c["entity"] == "account" and c["op"] == "leave"} == (
+        leaving
+    )
+    arriving = {m["account_id"] for m in proposal["moves"] if m["to_rep"] == move["to_rep"]}
+    puts = {c["id"] for c in new_changes if c["entity"] == "account" and c["op"] == "put"}
+    assert arriving <= puts
