@@ -112,6 +112,55 @@ def estimate_section(seed: int) -> None:
         )
 
 
+def server_section(database_url: str | None, time_limit: float) -> None:
+    """Server time of a proposal and its apply for 2,000 accounts x 20 reps, through the DB."""
+    import tempfile
+
+    from sqlalchemy import text
+
+    from backend import create_app
+    from backend.core.extensions import db
+    from backend.territories import proposals, workload
+    from backend.users.models import User
+    from bench._seed import fresh_database, seed_reps
+
+    tmp = tempfile.mkdtemp(prefix="bench-territories-")
+    url = fresh_database(database_url or f"sqlite:///{tmp}/bench.sqlite")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.create_all()
+        rep_ids = seed_reps(20, 100, touches_per_account=0, seed=7)
+        db.session.execute(
+            text("UPDATE accounts SET owner_id = :a WHERE owner_id = :b AND id % 2 = 0"),
+            {"a": rep_ids[0], "b": rep_ids[1]},
+        )
+        admin = User(email="admin@bench.local", name="Admin", password_hash="x", role="admin")
+        db.session.add(admin)
+        db.session.commit()
+        settings = workload.Settings.from_config(app.config)
+        settings = workload.Settings(**{**settings.__dict__, "time_limit_s": time_limit})
+        started = time.perf_counter()
+        report = workload.report(admin, None, "2026-12", settings)
+        report_s = time.perf_counter() - started
+        started = time.perf_counter()
+        proposal = proposals.create_proposal(admin, {"period": "2026-12"}, settings)
+        db.session.commit()
+        propose_s = time.perf_counter() - started
+        started = time.perf_counter()
+        proposals.apply_proposal(admin, proposal.id)
+        db.session.commit()
+        apply_s = time.perf_counter() - started
+        engine = url.split(":", 1)[0]
+        print(
+            f"\nServer time, 2,000 accounts x 20 reps on {engine}: workload report "
+            f"{report_s:.2f} s; proposal {propose_s:.2f} s (parity {report['team']['parity']:.3f}"
+            f" -> {proposal.after['parity']:.3f}, {len(proposal.moves)} moves); apply "
+            f"{apply_s:.2f} s"
+        )
+        db.session.remove()
+        db.engine.dispose()
+
+
 def departure_section() -> None:
     """HOOK for H3's departure benchmark: bench/territories_departure.py with a ``run()``."""
     try:
@@ -128,6 +177,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--time-limit", type=float, default=8.0)
     parser.add_argument("--quick", action="store_true", help="10 and 20 reps only")
+    parser.add_argument(
+        "--database-url", default=None, help="for the server-time section (default: SQLite)"
+    )
     args = parser.parse_args()
     model = TravelModel()
     print(
@@ -159,6 +211,7 @@ def main() -> None:
         f"parity {p['before']['parity']:.3f} -> {p['after']['parity']:.3f}, "
         f"{len(p['moves'])} moves, {p['status']}"
     )
+    server_section(args.database_url, args.time_limit)
     if not args.quick:
         estimate_section(args.seed)
     departure_section()
