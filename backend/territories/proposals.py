@@ -11,7 +11,7 @@ owners, and territory rules decide territories.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 
 from backend.accounts import audit
 from backend.accounts.models import Account
@@ -114,14 +114,28 @@ def _in_scope(actor: User, account: Account, managed: set[int] | None) -> bool:
 
 def apply_proposal(actor: User, proposal_id: int) -> Proposal:
     """Apply every move of the proposal, or none (409) if an account changed since."""
-    proposal = get_proposal(actor, proposal_id)
+    get_proposal(actor, proposal_id)  # scope first: a proposal out of scope is a 404
+    # Write first: it takes the proposal's row lock on PostgreSQL and the write lock on SQLite
+    # (whose driver starts a transaction only at the first write), so two applies touching the
+    # same accounts queue up and the second reads what the first committed.
+    db.session.execute(
+        update(Proposal).where(Proposal.id == proposal_id).values(updated_at=utcnow())
+    )
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id).execution_options(populate_existing=True)
+    )
     if proposal.status == "applied":
         raise Conflict("This proposal was already applied.")
     ids = [m["account_id"] for m in proposal.moves]
     rows = {
         a.id: a
         for a in db.session.scalars(
-            select(Account).where(Account.id.in_(ids)).order_by(Account.id).with_for_update()
+            select(Account)
+            .where(Account.id.in_(ids))
+            .order_by(Account.id)
+            .with_for_update()
+            # The locked rows as committed now, not as this session may have cached them.
+            .execution_options(populate_existing=True)
         )
     }
     managed = None if actor.role == "admin" else set(managed_territory_ids(actor))

@@ -229,3 +229,38 @@ def test_after_apply_the_old_owners_devices_get_leave_and_the_new_ones_the_accou
     arriving = {m["account_id"] for m in proposal["moves"] if m["to_rep"] == move["to_rep"]}
     puts = {c["id"] for c in new_changes if c["entity"] == "account" and c["op"] == "put"}
     assert arriving <= puts
+
+
+def test_two_proposals_moving_one_account_applied_at_once_one_wins(app, team, login):
+    import threading
+
+    from backend.accounts.models import AuditEntry
+    from backend.core.extensions import db
+
+    manager, territory, reps, owned = team
+    client = login(manager)
+    first = _propose(client, territory).get_json()
+    second = _propose(client, territory).get_json()
+    shared = {m["account_id"] for m in first["moves"]} & {m["account_id"] for m in second["moves"]}
+    assert shared  # the same team, the same overload: the proposals overlap
+    answers = {}
+    start = threading.Barrier(2)
+
+    def apply(proposal):
+        other = login(manager)
+        start.wait()
+        answers[proposal["id"]] = other.post(
+            f"/api/territories/proposals/{proposal['id']}/apply"
+        ).status_code
+
+    threads = [threading.Thread(target=apply, args=(p,)) for p in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers.values()) == [200, 409]
+    winner = first if answers[first["id"]] == 200 else second
+    with app.app_context():
+        for account_id in shared:
+            entries = db.session.query(AuditEntry).filter_by(account_id=account_id).all()
+            assert [e.ref for e in entries] == [f"proposal:{winner['id']}"]
