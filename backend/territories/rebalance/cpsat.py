@@ -56,8 +56,13 @@ def solve(
     workers: int = 2,
     move_weight_minutes: float = 60.0,
     seed: int = 0,
+    free: frozenset[int] = frozenset(),
 ) -> Solution:
-    """Solve the proposal for ``c``; a team already within ``target_parity`` moves nothing."""
+    """Solve the proposal for ``c``; a team already within ``target_parity`` moves nothing.
+
+    Accounts in ``free`` (ids) move at no cost: the departure of a rep places their accounts
+    first, and the optimiser may still send them elsewhere.
+    """
     started = time.perf_counter()
     n, m = len(c.accounts), len(c.reps)
     owner = [c.rep_index.get(a.owner_id, -1) for a in c.accounts]
@@ -103,7 +108,8 @@ def solve(
             model.add_hint(var, r == goal)
         hint_load[goal] += w[a, goal]
         model.add_exactly_one(options.values())
-        stays.append(options[r0])
+        if c.accounts[a].id not in free:  # moving a ``free`` account costs nothing
+            stays.append(options[r0])
         choices.append((a, options))
 
     upper = int(w.max(initial=0)) * n + int(fixed.sum()) + 1

@@ -71,3 +71,27 @@ def test_moves_go_to_nearby_reps_and_travel_is_counted():
     # Rep 1 is the overloaded one: accounts leave it, none arrive.
     assert all(m["from_rep"] == 1 or m["to_rep"] != 1 for m in proposal["moves"])
     assert proposal["travel_before"] > 0 and proposal["travel_after"] > 0
+
+
+def test_a_leaving_rep_hands_every_account_to_the_others_balanced():
+    reps, accounts = unbalanced_team(counts=(30, 30, 30, 30))
+    locked = next(a.id for a in accounts if a.owner_id == 2)
+    accounts = [Account(**{**a.__dict__, "movable": a.id != locked}) for a in accounts]
+    proposal = propose(reps, accounts, MODEL, target_parity=0.05, time_limit_s=5, leaving=[2])
+    theirs = {a.id for a in accounts if a.owner_id == 2}
+    moved = {m["account_id"]: m for m in proposal["moves"]}
+    assert theirs <= set(moved)  # every one of them, the locked one too, gets a new owner
+    assert all(m["to_rep"] != 2 for m in proposal["moves"])
+    assert all(moved[a]["from_rep"] == 2 for a in theirs)
+    assert proposal["per_rep_after"][2]["accounts"] == 0
+    assert proposal["after"]["parity"] <= 0.05
+    assert sum(row["accounts"] for row in proposal["per_rep_after"].values()) == len(accounts)
+
+
+def test_a_new_rep_gets_a_territory_carved_from_the_neighbours():
+    reps, accounts = unbalanced_team(counts=(40, 40, 40, 40))
+    newcomer = Rep(5, 48.14, 11.56, 13_110.0, "new")
+    proposal = propose([*reps, newcomer], accounts, MODEL, target_parity=0.05, time_limit_s=5)
+    assert proposal["per_rep_after"][5]["accounts"] > 0
+    assert proposal["after"]["parity"] <= 0.05
+    assert all(m["to_rep"] == 5 for m in proposal["moves"])
