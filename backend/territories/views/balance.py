@@ -43,7 +43,10 @@ class Workload(MethodView):
 
     @blp.arguments(WorkloadQuerySchema, location="query")
     @blp.response(200, WorkloadSchema)
-    @blp.alt_response(200, content_type="text/csv", description="With format=csv")
+    # A schema, so the CSV body is documented next to the JSON one under the same 200.
+    @blp.alt_response(
+        200, schema={"type": "string"}, content_type="text/csv", description="With format=csv"
+    )
     def get(self, query):
         """Each rep's service and travel minutes against capacity, and the team's parity."""
         period = query.get("period") or _this_month()
