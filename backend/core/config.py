@@ -73,6 +73,16 @@ class Config:
     ROUTE_TIME_LIMIT_MAX = 2.0
     ROUTE_SOLVER_WORKERS = 2
 
+    # Territory workload and rebalancing (backend/territories): minutes a call or an email
+    # takes, visits a rep makes a day (for the travel estimate), the parity a proposal aims at
+    # (a team within it counts as balanced) and the CP-SAT budget.
+    WORKLOAD_CALL_MINUTES = 10
+    WORKLOAD_EMAIL_MINUTES = 5
+    WORKLOAD_VISITS_PER_DAY = 6
+    REBALANCE_TARGET_PARITY = 0.05
+    REBALANCE_TIME_LIMIT_S = 8.0
+    REBALANCE_WORKERS = 2
+
     REDIS_URL: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -115,10 +115,13 @@ def seed(
     today: date | None = None,
     seed_value: int = 7,
     hash_method: str = users.DEFAULT_HASH_METHOD,
+    unbalanced: bool = False,
 ) -> dict:
     """Create the demo organisation; returns the logins. Deterministic for a given seed.
 
     ``hash_method`` hashes the demo password (the CLI passes the configured one).
+    ``unbalanced`` gives the reps very different books (twice, once, half the accounts in
+    turn), a team for the rebalancing proposal to work on.
     """
     rng = random.Random(seed_value)
     today = today or datetime.now(ZoneInfo(TZ)).date()
@@ -160,9 +163,10 @@ def seed(
         reps.append(rep)
 
     accounts: list[Account] = []
-    for rep in reps:
+    for i, rep in enumerate(reps):
         territory = rep.territories[0]
-        for _ in range(accounts_per_rep):
+        count = int(accounts_per_rep * (2.0, 1.0, 0.5)[i % 3]) if unbalanced else accounts_per_rep
+        for _ in range(count):
             accounts.append(_make_account(rng, rep, territory.id, len(accounts) + 1))
     db.session.add_all(accounts)
     db.session.flush()

@@ -43,8 +43,36 @@ def _appointment(victim, make_account):
     return booked.id
 
 
+def _proposal(victim, make_account):
+    """A rebalancing proposal for the victim's territory, made by its manager."""
+    from backend.core.extensions import db
+    from backend.territories.models import Proposal
+
+    proposal = Proposal(
+        created_by_id=victim["territory"].manager_id,
+        territory_id=victim["territory"].id,
+        territory_ids=[victim["territory"].id],
+        period="2026-12",
+        moves=[
+            {
+                "account_id": _account(victim, make_account),
+                "from_rep": victim["rep"].id,
+                "to_rep": victim["rep"].id,
+            }
+        ],
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal.id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
-KINDS = {"account_id": _account, "user_id": _user, "appointment_id": _appointment}
+KINDS = {
+    "account_id": _account,
+    "user_id": _user,
+    "appointment_id": _appointment,
+    "proposal_id": _proposal,
+}
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
 # A body that passes validation, so the scope check (not the schema) is what answers.
