@@ -70,6 +70,18 @@ class Config:
     ROUTE_TIME_LIMIT_MAX = 2.0
     ROUTE_SOLVER_WORKERS = 2
 
+    # Pipeline reports: what an hour of visiting and a kilometre of driving cost.
+    VISIT_HOURLY_RATE = 60.0
+    TRAVEL_COST_PER_KM = 0.30
+    # The weekly summary email to each manager (off by default) and its SMTP server.
+    SUMMARY_EMAIL_ENABLED = False
+    SUMMARY_EMAIL_FROM = "fieldrep@localhost"
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+
     REDIS_URL: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
