@@ -202,7 +202,7 @@ class PaceQuerySchema(BaseSchema):
     period = fields.String(validate=validate_label)
 
 
-class ImportQuerySchema(BaseSchema):
+class DealImportQuerySchema(BaseSchema):
     """Import options."""
 
     dry_run = fields.Boolean(load_default=False)

@@ -13,7 +13,7 @@ from backend.core.schemas import BaseSchema
 from backend.pipeline import importer
 from backend.pipeline.periods import current_quarter
 from backend.pipeline.schemas import (
-    ImportQuerySchema,
+    DealImportQuerySchema,
     OpportunityInSchema,
     OpportunityPatchSchema,
     OpportunityQuerySchema,
@@ -48,7 +48,7 @@ def _if_match(data: dict) -> dict:
     return {**data, "base_version": int(value)}
 
 
-class ImportFileSchema(BaseSchema):
+class DealImportFileSchema(BaseSchema):
     """The uploaded CSV."""
 
     file = Upload(required=True)
@@ -120,8 +120,8 @@ class OpportunitiesImport(MethodView):
     """CRM import of deals."""
 
     @roles("admin", "manager")
-    @blp.arguments(ImportQuerySchema, location="query")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(DealImportQuerySchema, location="query")
+    @blp.arguments(DealImportFileSchema, location="files")
     @blp.response(200)
     @blp.alt_response(422, description="Some rows are invalid")
     def post(self, query, files):
