@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+# The sync tests' team (a manager, two reps, three accounts), for the deal sync tests.
+from tests.backend.sync.conftest import team  # noqa: F401
+
 
 def at(day: str) -> datetime:
     """Noon UTC of an ISO date."""

@@ -1,8 +1,9 @@
 """Offline edits of deals through sync: exactly once, and a conflict never overwrites."""
 
-from backend.pipeline.models import Opportunity, StageChange
 from sqlalchemy import func, select
-from tests.backend.sync.conftest import mutation, pull_all, push, team  # noqa: F401
+
+from backend.pipeline.models import Opportunity, StageChange
+from tests.backend.sync.conftest import mutation, pull_all, push
 
 
 def _deal(login, rep, account, name="Deal"):
