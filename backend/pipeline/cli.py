@@ -11,6 +11,7 @@ from backend.accounts.cli import import_group
 from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.pipeline import importer, jobs
+from backend.pipeline.periods import parse
 from backend.users.models import User
 
 
@@ -54,11 +55,21 @@ def reports_group() -> None:
 
 @reports_group.command("email-summary")
 @click.option("--period", default=None, help="Week label such as 2026-W48 (default: last week).")
+@click.option("--queue", "use_queue", is_flag=True, help="Hand it to the job queue (workers).")
 @with_appcontext
-def email_summary(period: str | None) -> None:
+def email_summary(period: str | None, use_queue: bool) -> None:
     """Mail each manager the weekly summary (needs SUMMARY_EMAIL_ENABLED and SMTP_HOST)."""
     if not current_app.config.get("SUMMARY_EMAIL_ENABLED"):
         raise click.ClickException("The summary email is off: set SUMMARY_EMAIL_ENABLED=1.")
+    if period is not None:
+        try:
+            parse(period)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--period") from None
+    if use_queue:
+        jobs.enqueue_email_summary(current_app._get_current_object(), period)
+        click.echo("Summary email queued.")
+        return
     sent = jobs.email_summary(period)
     click.echo(f"Sent {len(sent)} summary email(s).")
 

@@ -56,3 +56,30 @@ def test_it_is_off_by_default(runner, hand, app):
     assert app.config["SUMMARY_EMAIL_ENABLED"] is False
     result = runner.invoke(args=["reports", "email-summary"])
     assert result.exit_code != 0 and "off" in result.output
+
+
+def test_a_worker_sends_the_queued_summary(app, runner, hand, smtp, monkeypatch):
+    import os
+
+    from redis import Redis
+
+    from backend.core.jobs import RQQueue, get_queue, make_worker
+
+    url = os.environ.get("REDIS_TEST_URL_H4", "redis://127.0.0.1:6379/4")
+    redis = Redis.from_url(url)
+    redis.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.delitem(app.extensions, "fieldrep_rq", raising=False)
+    try:
+        result = runner.invoke(args=["reports", "email-summary", "--period", "2026-Q1", "--queue"])
+        assert result.exit_code == 0 and "queued" in result.output, result.output
+        queue = get_queue(app)
+        assert isinstance(queue, RQQueue) and queue.queue.count == 1
+        assert smtp.messages == []  # nothing is sent before a worker runs
+        make_worker(app, name="summary-worker").work(burst=True)
+        assert sorted(r[0] for r, _ in smtp.messages) == sorted([hand["m"].email, hand["m2"].email])
+        assert queue.queue.failed_job_registry.count == 0
+    finally:
+        app.extensions.pop("fieldrep_rq", None)
+        redis.flushdb()
+        redis.close()
