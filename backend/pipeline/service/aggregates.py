@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 
 from backend.accounts.models import Account
 from backend.core.extensions import db
@@ -40,17 +40,25 @@ def account_condition(user: User) -> ColumnElement[bool]:
     return Account.owner_id == user.id
 
 
-def opportunity_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, float]]:
-    """Per group: created, won, lost, won amount, won cycle days, open pipeline."""
+def opportunity_rows(
+    user: User, group_by: str, w: Window, quarters: tuple[Window, Window]
+) -> dict[Any, dict[str, float]]:
+    """Per group, in one scan: created, won, lost, won amount, won cycle days, open pipeline,
+    and won/lost in each of ``quarters`` (the previous and the current, for the fall flag)."""
     key = Account.territory_id if group_by == "territory" else Opportunity.owner_id
-    start, end = w.start_utc, w.end_utc
-    created = and_(Opportunity.created_at >= start, Opportunity.created_at < end)
-    closed = and_(Opportunity.closed_at >= start, Opportunity.closed_at < end)
+    created = _between(Opportunity.created_at, w)
+    closed = _between(Opportunity.closed_at, w)
     won = and_(closed, Opportunity.stage == "won")
     lost = and_(closed, Opportunity.stage == "lost")
     # Open pipeline: deals open now that already existed by the end of the period.
-    is_open = and_(Opportunity.stage.not_in(CLOSED_STAGES), Opportunity.created_at < end)
+    is_open = and_(Opportunity.stage.not_in(CLOSED_STAGES), Opportunity.created_at < w.end_utc)
     cycle = days_between(Opportunity.created_at, Opportunity.closed_at)
+    in_quarters = [_between(Opportunity.closed_at, q) for q in quarters]
+    per_quarter = [
+        func.sum(case((and_(in_q, Opportunity.stage == stage), 1), else_=0))
+        for in_q in in_quarters
+        for stage in ("won", "lost")
+    ]
     cond = account_condition(user) if user.role != "rep" else Opportunity.owner_id == user.id
     stmt = (
         select(
@@ -61,39 +69,33 @@ def opportunity_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str
             func.sum(case((won, Opportunity.amount), else_=0.0)),
             func.sum(case((won, cycle), else_=0.0)),
             func.sum(case((is_open, Opportunity.amount), else_=0.0)),
+            *per_quarter,
         )
         .join(Account, Account.id == Opportunity.account_id)
         .where(Opportunity.deleted_at.is_(None), cond)
-        .where((created) | (closed) | (is_open))
+        .where(or_(created, closed, is_open, *in_quarters))
         .group_by(key)
     )
-    names = ("opportunities", "won", "lost", "won_amount", "won_cycle_days", "open_pipeline")
+    names = (
+        "opportunities",
+        "won",
+        "lost",
+        "won_amount",
+        "won_cycle_days",
+        "open_pipeline",
+        "prev_won",
+        "prev_lost",
+        "this_won",
+        "this_lost",
+    )
     return {
         row[0]: dict(zip(names, (float(v or 0) for v in row[1:]), strict=True))
         for row in db.session.execute(stmt)
     }
 
 
-def win_counts(user: User, group_by: str, w: Window) -> dict[Any, tuple[int, int]]:
-    """Per group: (won, lost) among deals closed in ``w``."""
-    key = Account.territory_id if group_by == "territory" else Opportunity.owner_id
-    cond = account_condition(user) if user.role != "rep" else Opportunity.owner_id == user.id
-    stmt = (
-        select(
-            key,
-            func.sum(case((Opportunity.stage == "won", 1), else_=0)),
-            func.sum(case((Opportunity.stage == "lost", 1), else_=0)),
-        )
-        .join(Account, Account.id == Opportunity.account_id)
-        .where(
-            Opportunity.deleted_at.is_(None),
-            cond,
-            Opportunity.closed_at >= w.start_utc,
-            Opportunity.closed_at < w.end_utc,
-        )
-        .group_by(key)
-    )
-    return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in db.session.execute(stmt)}
+def _between(column: Any, w: Window) -> ColumnElement[bool]:
+    return and_(column >= w.start_utc, column < w.end_utc)
 
 
 def status_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, int]]:

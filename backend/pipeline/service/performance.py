@@ -37,13 +37,14 @@ def _compliance(user: User, group_by: str, w: Window, today: date) -> dict[Any, 
     return out
 
 
-def _quarter_rates(user: User, group_by: str, w: Window) -> dict[Any, tuple]:
-    this_q = quarter_of(w.last)
-    before = agg.win_counts(user, group_by, previous_quarter(w))
-    now = agg.win_counts(user, group_by, this_q)
+def _quarter_rates(opps: dict[Any, dict[str, float]]) -> dict[Any, tuple]:
+    """(previous quarter's, this quarter's) win rate per group."""
     return {
-        k: (metrics.win_rate(*before.get(k, (0, 0))), metrics.win_rate(*now.get(k, (0, 0))))
-        for k in set(before) | set(now)
+        k: (
+            metrics.win_rate(int(o["prev_won"]), int(o["prev_lost"])),
+            metrics.win_rate(int(o["this_won"]), int(o["this_lost"])),
+        )
+        for k, o in opps.items()
     }
 
 
@@ -66,7 +67,7 @@ def _pace(keys: list[Any], label: str) -> dict[Any, dict]:
 def performance_report(user: User, label: str, group_by: str, *, today: date) -> dict[str, Any]:
     """Every figure per group, the team's, and the realignment flags (docs/api-contract.md)."""
     w = parse(label)
-    opps = agg.opportunity_rows(user, group_by, w)
+    opps = agg.opportunity_rows(user, group_by, w, (previous_quarter(w), quarter_of(w.last)))
     status = agg.status_rows(user, group_by, w)
     touches = agg.touch_rows(user, group_by, w)
     compliance = _compliance(user, group_by, w, today)
@@ -99,7 +100,7 @@ def performance_report(user: User, label: str, group_by: str, *, today: date) ->
         rows.append({column: k, "name": names.get(k)} | metrics.figures(f))
     team.compliance = compliance.get("*")
     team_row = metrics.figures(team)
-    flags = metrics.flags(rows, team_row, _quarter_rates(user, group_by, w), column)
+    flags = metrics.flags(rows, team_row, _quarter_rates(opps), column)
     if group_by == "rep":
         pace = _pace(keys, w.label)
         for row in rows:
