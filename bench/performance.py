@@ -151,13 +151,25 @@ def main() -> None:
     parser.add_argument("--period", default="2026-Q3")
     parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 12, 1))
     parser.add_argument("--skip-load", action="store_true", help="Reuse the data already there.")
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="No parallel query workers (max_parallel_workers_per_gather=0), so the CPU "
+        "figure counts all the database's work: a parallel worker's CPU is not the backend's.",
+    )
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
         parser.error("give --database-url postgresql://... (COPY needs PostgreSQL)")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "RATELIMIT_ENABLED": False})
+    config = {"SQLALCHEMY_DATABASE_URI": args.database_url, "RATELIMIT_ENABLED": False}
+    if args.serial:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": "-c max_parallel_workers_per_gather=0"}
+        }
+    app = create_app(config)
     print(
         f"performance report {args.period}; {args.accounts} accounts, {args.reps} reps, "
         f"{args.accounts * args.per_account} opportunities, {args.touches} touches"
+        + ("; serial plans" if args.serial else "")
     )
     if not args.skip_load:
         loaded = build(app, args.accounts, args.reps, args.touches)
