@@ -37,9 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.cadence import plan_store
     from backend.cadence import views as cadence
     from backend.cli import register_commands
+    from backend.core import tiers
     from backend.pipeline import status as pipeline_status
     from backend.pipeline import views as pipeline
-    from backend.core import tiers
     from backend.reminders import views as reminders
     from backend.routes import views as routes
     from backend.sync import views as sync
