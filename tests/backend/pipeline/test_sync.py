@@ -98,3 +98,21 @@ def test_pull_carries_the_reps_own_deals_only(db, team, login):
     assert [(c["entity"], c["op"], c["id"]) for c in later if c["entity"] == "opportunity"] == [
         ("opportunity", "delete", mine["id"])
     ]
+
+
+def test_a_deal_given_to_a_colleague_leaves_the_first_reps_phone(db, team, login):
+    acc = team["accounts"][0]
+    opp = _deal(login, team["a"], acc)
+    _, cursor_a = pull_all(login(team["a"]))
+    _, cursor_b = pull_all(login(team["b"]))
+    moved = login(team["manager"]).patch(
+        f"/api/opportunities/{opp['id']}", json={"owner_id": team["b"].id}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    a_changes, _ = pull_all(login(team["a"]), cursor_a)
+    b_changes, _ = pull_all(login(team["b"]), cursor_b)
+    deal = [(c["op"], c["id"]) for c in a_changes if c["entity"] == "opportunity"]
+    assert deal == [("leave", opp["id"])]
+    assert [
+        (c["op"], c["data"]["owner_id"]) for c in b_changes if c["entity"] == "opportunity"
+    ] == [("put", team["b"].id)]
