@@ -10,8 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.accounts.models import Account
 from backend.core.extensions import db
 from backend.core.models import Timestamped, UTCDateTime, Versioned, utcnow
+from sync.constants import OPPORTUNITY_STAGES
 
-STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+# The one definition is the sync protocol's (pure, so the backend imports it from there).
+STAGES = OPPORTUNITY_STAGES
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 CLOSED_STAGES = ("won", "lost")
 PACE_QUALITIES = ("passion", "awareness", "curiosity", "energy")
