@@ -82,6 +82,17 @@ class Config:
     REBALANCE_TARGET_PARITY = 0.05
     REBALANCE_TIME_LIMIT_S = 8.0
     REBALANCE_WORKERS = 2
+    # Pipeline reports: what an hour of visiting and a kilometre of driving cost.
+    VISIT_HOURLY_RATE = 60.0
+    TRAVEL_COST_PER_KM = 0.30
+    # The weekly summary email to each manager (off by default) and its SMTP server.
+    SUMMARY_EMAIL_ENABLED = False
+    SUMMARY_EMAIL_FROM = "fieldrep@localhost"
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
 
     REDIS_URL: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist

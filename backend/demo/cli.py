@@ -33,7 +33,10 @@ def demo_command(host: str, port: int, no_serve: bool, reminders: bool, unbalanc
             )
             db.session.commit()
             bar.update(1)
-        click.echo(f"Created {info['accounts']} accounts and {info['touches']} touches.")
+        click.echo(
+            f"Created {info['accounts']} accounts, {info['touches']} touches and "
+            f"{info['opportunities']} opportunities."
+        )
         _plan_today()
     click.echo(f"\nDemo logins (password: {demo.PASSWORD})")
     click.echo(f"  manager  {demo.MANAGER}")

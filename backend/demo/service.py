@@ -13,6 +13,7 @@ from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.core import changes
 from backend.core.extensions import db
+from backend.demo.pipeline import seed_pipeline
 from backend.touches.models import Touch
 from backend.users import service as users
 from backend.users.models import User
@@ -177,6 +178,7 @@ def seed(
     for t in touches:
         changes.record("touch", t["id"], account_id=t["account_id"], rep_id=t["rep_id"])
     db.session.flush()
+    deals = seed_pipeline(accounts, reps, manager, today, seed_value)
     return {
         "password": PASSWORD,
         "admin": ADMIN,
@@ -184,6 +186,7 @@ def seed(
         "reps": [r.email for r in reps],
         "accounts": len(accounts),
         "touches": len(touches),
+        "opportunities": deals["opportunities"],
     }
 
 

@@ -66,12 +66,36 @@ def _proposal(victim, make_account):
     return proposal.id
 
 
+def _opportunity(victim, make_account):
+    from backend.core.extensions import db
+    from backend.pipeline.service import opportunities
+
+    account_id = _account(victim, make_account)
+    opp = opportunities.create_opportunity(
+        victim["rep"], {"account_id": account_id, "name": "Deal", "amount": 1000.0}
+    )
+    db.session.commit()
+    return opp.id
+
+
+def _quota(victim, make_account):
+    from backend.core.extensions import db
+    from backend.pipeline.models import Quota
+
+    quota = Quota(period="2026-Q4", rep_id=victim["rep"].id, revenue=1000.0, activity={})
+    db.session.add(quota)
+    db.session.commit()
+    return quota.id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
 KINDS = {
     "account_id": _account,
     "user_id": _user,
     "appointment_id": _appointment,
     "proposal_id": _proposal,
+    "opportunity_id": _opportunity,
+    "quota_id": _quota,
 }
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
@@ -79,6 +103,8 @@ PLAIN = {"day": DAY, "monday": MONDAY}
 BODIES = {
     ("/api/accounts/<int:account_id>", "PATCH"): {"name": "pwned"},
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
+    ("/api/opportunities/<int:opportunity_id>", "PATCH"): {"name": "pwned"},
+    ("/api/quotas/<int:quota_id>", "PATCH"): {"revenue": 1.0},
 }
 
 
