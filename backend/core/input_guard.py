@@ -73,6 +73,8 @@ def check_document(document) -> dict | None:
 def _check_request() -> None:
     for location, values in (("query", request.args), ("form", request.form)):
         for key, value in values.items(multi=True):
+            if key is None:  # a multipart part without a name: nothing can read it
+                raise Invalid(errors={location: {"_schema": ["A form field has no name."]}})
             problem = _char_problem(key) or _char_problem(value)
             if problem:
                 raise Invalid(errors={location: {key: [problem]}})

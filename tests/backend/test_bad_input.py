@@ -159,3 +159,13 @@ def test_an_upload_past_the_limit_is_413_with_a_clear_message(app, login, make_u
     assert response.status_code == 413
     body = response.get_json()
     assert body["code"] == 413 and "larger than the limit" in body["message"]
+
+
+def test_a_multipart_field_without_a_name_is_422(login, make_user):
+    client = login(make_user("admin"))
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--b--\r\n"
+    response = client.post(
+        "/api/accounts/import", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["form"]["_schema"] == ["A form field has no name."]
