@@ -69,7 +69,7 @@ def parse_area(geojson: object) -> BaseGeometry:
     if extra:
         raise AreaError(f"Unknown member(s): {', '.join(sorted(extra))}.")
     coordinates = geojson.get("coordinates")
-    _check_positions(coordinates, 3 if kind == "Polygon" else 4)
+    _check_positions(coordinates, 2 if kind == "Polygon" else 3)
     if not coordinates:
         raise AreaError("coordinates must not be empty.")
     rings = [coordinates] if kind == "Polygon" else coordinates
