@@ -3,12 +3,19 @@ per territory, in the caller's scope (admins: every territory; managers: theirs)
 
 - load: live accounts, their yearly potential, and the visits the cadence plan asks of them in
   the quarter (``visits_required``) and of those not yet credited as of the review day
-  (``visits_owed``); both come from the cadence compliance report, never recomputed here;
+  (``visits_owed``);
 - coverage gaps: accounts that no territory rule in scope matches (``unmatched``) or that two
   territories' rules match (``conflicts``), the same answer as an assign dry run, and accounts
   without an owner (``unowned``);
 - never touched: live accounts with no visit, call or email logged, ever;
-- compliance: the cadence compliance report grouped by territory for the quarter.
+- compliance: required, done and credited touches by territory, with the percent.
+
+Visits and compliance come from the cadence compliance report, never recomputed here. That
+report counts only the plan rules of its own period kind (a quarter's report knows nothing of
+"2 visits a month"), so the review asks it for the quarter, each of its three months and each
+ISO week that starts in the quarter, and adds the figures up: the whole plan of the quarter.
+Future periods count as required with nothing done yet. (Overdue accounts are left out: one
+account can be late in several of those periods; the compliance report shows them per period.)
 """
 
 from __future__ import annotations
@@ -21,14 +28,15 @@ from sqlalchemy import func, select
 
 from backend.accounts.models import Account
 from backend.cadence.compliance import compliance_report
-from backend.cadence.engine.periods import parse_period
+from backend.cadence.engine.compliance import compliance_percent
+from backend.cadence.engine.periods import Period, parse_period, period_containing
 from backend.core.extensions import db
 from backend.territories import assign
 from backend.territories.rules import territory_ids_in_scope
 from backend.touches.models import Touch
 from backend.users.models import Territory, User, territory_members
 
-FIGURES = ("required", "done", "credited", "percent", "overdue_accounts")
+FIGURES = ("required", "done", "credited", "percent")
 
 
 def quarter_label(text: str | None, today: date) -> str:
@@ -39,11 +47,45 @@ def quarter_label(text: str | None, today: date) -> str:
     return f"{year}-Q{quarter}"
 
 
-def _by_territory(report: dict, touch_type: str | None = None) -> dict[int | None, dict]:
-    rows = report["rows"]
-    if touch_type is not None:
-        rows = [r for r in rows if r["touch_type"] == touch_type]
-    return {r["territory_id"]: r for r in rows}
+def quarter_periods(quarter: Period) -> list[Period]:
+    """The quarter, its months and the ISO weeks that start in it."""
+    periods = [quarter]
+    month = period_containing("month", quarter.first)
+    while month.first <= quarter.last:
+        periods.append(month)
+        month = month.next()
+    week = period_containing("week", quarter.first)
+    if week.first < quarter.first:
+        week = week.next()
+    while week.first <= quarter.last:
+        periods.append(week)
+        week = week.next()
+    return periods
+
+
+def _plan_figures(actor: User, quarter: Period, as_of: date) -> dict[tuple, dict[str, int]]:
+    """(territory id, touch type) -> required, done, credited summed over the quarter's periods."""
+    totals: dict[tuple, dict[str, int]] = {}
+    for period in quarter_periods(quarter):
+        report = compliance_report(actor, period.label, ("territory", "touch_type"), as_of=as_of)
+        for row in report["rows"]:
+            sums = totals.setdefault(
+                (row["territory_id"], row["touch_type"]),
+                dict.fromkeys(("required", "done", "credited"), 0),
+            )
+            for key in sums:
+                sums[key] += row[key]
+    return totals
+
+
+def _territory_figures(totals: dict[tuple, dict[str, int]], tid: int) -> dict:
+    sums = {key: 0 for key in ("required", "done", "credited")}
+    for (territory_id, _), figures in totals.items():
+        if territory_id == tid:
+            for key in sums:
+                sums[key] += figures[key]
+    percent = compliance_percent(sums["required"], sums["credited"])
+    return sums | {"percent": None if percent is None else round(percent, 2)}
 
 
 def territory_review(actor: User, quarter: str, *, as_of: date) -> dict:
@@ -100,10 +142,7 @@ def territory_review(actor: User, quarter: str, *, as_of: date) -> dict:
         for aid, tid in db.session.execute(select(Account.id, Account.territory_id).where(*live))
     }
 
-    compliance = compliance_report(actor, period.label, ("territory",), as_of=as_of)
-    visits = compliance_report(actor, period.label, ("territory", "touch_type"), as_of=as_of)
-    per_territory = _by_territory(compliance)
-    visit_rows = _by_territory(visits, "visit")
+    totals = _plan_figures(actor, period, as_of)
 
     def count(pairs, tid):
         return sum(1 for _, t in pairs if t == tid)
@@ -112,8 +151,7 @@ def territory_review(actor: User, quarter: str, *, as_of: date) -> dict:
     for territory in territories:
         tid = territory.id
         accounts, potential = load.get(tid, (0, 0.0))
-        figures = per_territory.get(tid, {})
-        visit = visit_rows.get(tid, {})
+        visit = totals.get((tid, "visit"), {})
         rows.append(
             {
                 "territory_id": tid,
@@ -127,9 +165,7 @@ def territory_review(actor: User, quarter: str, *, as_of: date) -> dict:
                 "unmatched": sum(1 for aid in rules_now.gaps if where.get(aid) == tid),
                 "unowned": count(unowned, tid),
                 "never_touched": count(never, tid),
-                "compliance": {
-                    key: figures.get(key, None if key == "percent" else 0) for key in FIGURES
-                },
+                "compliance": _territory_figures(totals, tid),
             }
         )
     return {
@@ -172,7 +208,6 @@ def review_csv(review: dict) -> str:
                 *(row[key] for key in CSV_COLUMNS),
                 *(row["compliance"][k] for k in FIGURES[:3]),
                 "" if percent is None else percent,
-                row["compliance"]["overdue_accounts"],
             ]
         )
     return out.getvalue()

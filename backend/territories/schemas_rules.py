@@ -145,13 +145,12 @@ class ReviewQuerySchema(BaseSchema):
 
 
 class ReviewFiguresSchema(BaseSchema):
-    """Cadence compliance figures (as the compliance report gives them)."""
+    """Touches the plan asks for in the quarter (all period kinds), done and credited."""
 
     required = fields.Integer()
     done = fields.Integer()
     credited = fields.Integer()
     percent = fields.Float(allow_none=True)
-    overdue_accounts = fields.Integer()
 
 
 class ReviewRowSchema(BaseSchema):

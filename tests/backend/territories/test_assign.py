@@ -153,8 +153,7 @@ def test_the_dry_run_changes_nothing_and_predicts_the_real_run(
     preview = _assign(client, dry_run=True)
 
     assert [
-        (_fresh(db, a).territory_id, _fresh(db, a).owner_id, _fresh(db, a).version)
-        for a in movers
+        (_fresh(db, a).territory_id, _fresh(db, a).owner_id, _fresh(db, a).version) for a in movers
     ] == before
     assert len(_audits(db)) == audits_before
     assert preview["dry_run"] is True

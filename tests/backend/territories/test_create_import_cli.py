@@ -50,9 +50,7 @@ def test_a_created_account_lands_where_the_rules_say(
     assert elsewhere.get_json()["territory_rule_id"] is None
 
 
-def test_imported_accounts_are_placed_by_the_rules(
-    db, login, make_user, make_territory, put_rules
-):
+def test_imported_accounts_are_placed_by_the_rules(db, login, make_user, make_territory, put_rules):
     admin = make_user("admin")
     named, ruled = make_territory(name="Named"), make_territory(name="Ruled")
     rep = make_user("rep", territory=ruled)
@@ -68,9 +66,7 @@ def test_imported_accounts_are_placed_by_the_rules(
         "/api/accounts/import", data=data, content_type="multipart/form-data"
     )
     assert response.status_code == 200, response.get_json()
-    by_ext = {
-        a.external_id: a for a in db.session.scalars(select(Account).order_by(Account.id))
-    }
+    by_ext = {a.external_id: a for a in db.session.scalars(select(Account).order_by(Account.id))}
     assert (by_ext["X1"].territory_id, by_ext["X1"].owner_id) == (ruled.id, rep.id)
     assert by_ext["X2"].territory_id == named.id  # no rule matches: as the file said
     assert by_ext["X3"].territory_id == named.id  # locked: never moved
