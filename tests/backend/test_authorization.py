@@ -43,14 +43,24 @@ def _appointment(victim, make_account):
     return booked.id
 
 
+def _territory(victim, make_account):
+    return victim["territory"].id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
-KINDS = {"account_id": _account, "user_id": _user, "appointment_id": _appointment}
+KINDS = {
+    "account_id": _account,
+    "user_id": _user,
+    "appointment_id": _appointment,
+    "territory_id": _territory,
+}
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
 # A body that passes validation, so the scope check (not the schema) is what answers.
 BODIES = {
     ("/api/accounts/<int:account_id>", "PATCH"): {"name": "pwned"},
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
+    ("/api/territories/<int:territory_id>/rules", "PUT"): {"rules": [{"tiers": ["A"]}]},
 }
 
 
