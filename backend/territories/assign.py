@@ -101,13 +101,30 @@ class _Owners:
         return chosen
 
 
+# What matching and placing read of an account: plain rows, not whole ORM objects (a run
+# reads every account in scope; hours, contacts and notes are not needed).
+_COLUMNS = (
+    Account.id,
+    Account.lat,
+    Account.lon,
+    Account.tier,
+    Account.industry,
+    Account.size_band,
+    Account.postal_code,
+    Account.locked,
+    Account.owner_id,
+    Account.territory_id,
+    Account.territory_rule_id,
+)
+
+
 def _accounts(actor: User, territory_ids: list[int], account_ids: Sequence[int] | None):
-    stmt = select(Account).where(Account.deleted_at.is_(None)).order_by(Account.id)
+    stmt = select(*_COLUMNS).where(Account.deleted_at.is_(None)).order_by(Account.id)
     if actor.role != "admin":
         stmt = stmt.where(Account.territory_id.in_(territory_ids))
     if account_ids is not None:
         stmt = stmt.where(Account.id.in_(list(account_ids)))
-    return db.session.scalars(stmt)
+    return db.session.execute(stmt).all()
 
 
 def plan(actor: User, account_ids: Sequence[int] | None = None) -> Outcome:
@@ -118,8 +135,10 @@ def plan(actor: User, account_ids: Sequence[int] | None = None) -> Outcome:
     compiled = territory_rules.compiled_rules(territory_ids)
     owners = _Owners(territory_ids)
     outcome = Outcome(dry_run=True)
-    for account in _accounts(actor, territory_ids, account_ids):
-        found = territory_rules.matching(compiled, account)
+    accounts = _accounts(actor, territory_ids, account_ids)
+    for account, found in zip(
+        accounts, territory_rules.matching_all(compiled, accounts), strict=True
+    ):
         if not found:
             outcome.gaps.append(account.id)
             continue

@@ -10,9 +10,10 @@ territory the first matching rule (by position) is the one recorded on the accou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -115,6 +116,14 @@ class CompiledRule:
 
     def matches(self, account) -> bool:
         """Whether ``account`` (anything with lat, lon and the segment attributes) matches."""
+        if not self.segment_matches(account):
+            return False
+        if self.area is not None:
+            return bool(shapely.intersects_xy(self.area, account.lon, account.lat))
+        return True
+
+    def segment_matches(self, account) -> bool:
+        """Whether ``account`` meets every segment condition of the rule (the area aside)."""
         if self.industries and _norm(account.industry) not in self.industries:
             return False
         if self.size_bands and (account.size_band or "") not in self.size_bands:
@@ -125,8 +134,6 @@ class CompiledRule:
             code = _postal(account.postal_code)
             if not code or not code.startswith(self.postal_prefixes):
                 return False
-        if self.area is not None:
-            return bool(shapely.intersects_xy(self.area, account.lon, account.lat))
         return True
 
 
@@ -164,6 +171,25 @@ def matching(rules: Iterable[CompiledRule], account) -> dict[int, int]:
     for rule in rules:
         if rule.territory_id not in found and rule.matches(account):
             found[rule.territory_id] = rule.id
+    return found
+
+
+def matching_all(rules: Sequence[CompiledRule], accounts: Sequence) -> list[dict[int, int]]:
+    """:func:`matching` for many accounts at once (the area tests vectorised by shapely)."""
+    found: list[dict[int, int]] = [{} for _ in accounts]
+    if not accounts:
+        return found
+    lons = np.fromiter((a.lon for a in accounts), dtype=float, count=len(accounts))
+    lats = np.fromiter((a.lat for a in accounts), dtype=float, count=len(accounts))
+    for rule in rules:
+        if rule.area is not None:
+            candidates = np.flatnonzero(shapely.intersects_xy(rule.area, lons, lats))
+        else:
+            candidates = range(len(accounts))
+        for index in candidates:
+            hits = found[index]
+            if rule.territory_id not in hits and rule.segment_matches(accounts[index]):
+                hits[rule.territory_id] = rule.id
     return found
 
 
