@@ -118,3 +118,66 @@ def test_only_the_territorys_manager_or_an_admin_edits_its_rules(
     rules = login(manager).get(f"/api/territories/{territory.id}/rules").get_json()["rules"]
     assert [r["tiers"] for r in rules] == [["C"]]
     assert login(manager).get("/api/territories/999999/rules").status_code == 404
+
+
+def test_a_multipolygon_rule_and_a_shared_border_is_a_conflict(
+    db, login, make_user, make_territory, make_account, put_rules
+):
+    admin = make_user("admin")
+    west, east = make_territory(name="West"), make_territory(name="East")
+    # Two islands for West; East touches West's first island along lon 11.6.
+    put_rules(
+        admin,
+        west,
+        [
+            {
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        square(11.55, 48.1)["coordinates"],
+                        square(12.55, 48.1)["coordinates"],
+                    ],
+                }
+            }
+        ],
+    )
+    put_rules(admin, east, [{"geometry": square(11.65, 48.1)}])
+    island = make_account(lat=48.1, lon=12.55)
+    border = make_account(lat=48.1, lon=11.6)
+    answer = login(admin).post("/api/territories/assign").get_json()
+    assert [m["account_id"] for m in answer["moves"]] == [island.id]
+    assert answer["conflicts"] == [
+        {"account_id": border.id, "territories": sorted([west.id, east.id])}
+    ]
+
+
+def test_deleting_a_rule_forgets_it_on_its_accounts_but_moves_nothing(
+    db, login, make_user, make_territory, make_account, put_rules
+):
+    from backend.accounts.models import Account, AuditEntry
+
+    admin = make_user("admin")
+    territory = make_territory()
+    rep = make_user("rep", territory=territory)
+    rule = put_rules(admin, territory, [{"tiers": ["A"]}])[0]
+    account = make_account(tier="A")
+    login(admin).post("/api/territories/assign")
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).territory_rule_id == rule["id"]
+
+    assert put_rules(admin, territory, [{"tiers": ["B"]}])[0]["id"] != rule["id"]
+
+    db.session.expire_all()
+    kept = db.session.get(Account, account.id)
+    assert (kept.territory_id, kept.owner_id, kept.territory_rule_id) == (
+        territory.id,
+        rep.id,
+        None,
+    )
+    forgotten = db.session.scalars(
+        db.select(AuditEntry).filter_by(account_id=account.id, field="territory_rule_id")
+    ).all()
+    assert [(e.old_value, e.new_value) for e in forgotten] == [
+        (None, rule["id"]),
+        (rule["id"], None),
+    ]
