@@ -148,6 +148,12 @@ def test_objects_are_unchanged_after_the_attempts(app, db, login, world, make_ac
         client = login(user)
         client.patch(f"/api/accounts/{account_id}", json={"name": "pwned"})
         client.delete(f"/api/accounts/{account_id}")
+        client.put(
+            f"/api/territories/{victim['territory'].id}/rules",
+            json={"rules": [{"tiers": ["A"]}]},
+        )
     owner = login(victim["rep"])
     response = owner.get(f"/api/accounts/{account_id}")
     assert response.status_code == 200 and response.get_json()["name"] != "pwned"
+    rules = owner.get(f"/api/territories/{victim['territory'].id}/rules")
+    assert rules.status_code == 200 and rules.get_json()["rules"] == []
