@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for name in MODELS:
         importlib.import_module(name)
 
+    from backend.accounts import hooks as account_hooks
     from backend.accounts import views as accounts
     from backend.cadence import plan_store
     from backend.cadence import views as cadence
@@ -44,12 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.routes import views as routes
     from backend.sync import views as sync
     from backend.sync.service import changelog
+    from backend.territories import assign as territory_assign
     from backend.territories import views as territories
     from backend.touches import views as touches
     from backend.users import views as users
     from backend.users.auth import install_auth
 
     tiers.provide(plan_store.known_tiers)
+    account_hooks.provide(territory_assign.on_accounts_written)
     install_auth(app)
     blueprints = (
         *users.BLUEPRINTS,

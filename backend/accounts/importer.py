@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import select
 
-from backend.accounts import audit, csv_text, geocoding
+from backend.accounts import audit, csv_text, geocoding, hooks
 from backend.accounts.models import Account
 from backend.accounts.schemas import SIZE_BANDS
 from backend.core import changes
@@ -285,3 +285,4 @@ def _upsert(parsed: list[tuple[int, dict]], report: ImportReport, allowed, actor
             previous_owner_id=was["owner_id"],
             previous_territory_id=was["territory_id"],
         )
+    hooks.written(touched, actor)

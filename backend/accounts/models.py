@@ -49,6 +49,10 @@ class Account(Versioned, db.Model):
     territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territories.id", ondelete="SET NULL")
     )
+    # The territory rule that placed the account (set by the rules run; None when no rule did).
+    territory_rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory_rules.id", ondelete="SET NULL")
+    )
     # Soft delete: sync needs tombstones.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -47,6 +47,7 @@ class AccountSchema(BaseSchema):
     contacts = fields.List(fields.Dict())
     owner_id = fields.Integer(allow_none=True)
     territory_id = fields.Integer(allow_none=True)
+    territory_rule_id = fields.Integer(allow_none=True, dump_only=True)
     version = fields.Integer()
     updated_at = fields.AwareDateTime()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
 
-from backend.accounts import audit
+from backend.accounts import audit, hooks
 from backend.accounts.models import Account
 from backend.accounts.scope import account_scope, get_account
 from backend.core import changes
@@ -132,6 +132,7 @@ def create_account(user: User, data: dict) -> Account:
     db.session.flush()
     audit.record(account, actor=user, source="manual", before=NEW_ACCOUNT, reason="created")
     changes.record("account", account.id)
+    hooks.written([account], user)
     return account
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
@@ -46,3 +46,37 @@ class Proposal(Timestamped, db.Model):
     travel_after: Mapped[float] = mapped_column(Float, default=0.0)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+# --- rules (H1) ---
+
+
+class TerritoryRule(Timestamped, db.Model):
+    """One rule of a territory: a GeoJSON area and/or segment conditions, in the territory's order.
+
+    An account matches when it lies in ``geometry`` (if given) AND meets every non-empty
+    condition list (if any); a hybrid rule has both. Empty lists mean "no condition".
+    """
+
+    __tablename__ = "territory_rules"
+    __table_args__ = (Index("ix_territory_rules_territory_position", "territory_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id", ondelete="CASCADE"))
+    # 0-based place in the territory's list; the first matching rule is the one recorded.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # A GeoJSON Polygon or MultiPolygon (lon, lat order, as GeoJSON says), or None.
+    geometry: Mapped[dict | None] = mapped_column(JSON)
+    industries: Mapped[list] = mapped_column(JSON, default=list)
+    size_bands: Mapped[list] = mapped_column(JSON, default=list)
+    tiers: Mapped[list] = mapped_column(JSON, default=list)
+    postal_prefixes: Mapped[list] = mapped_column(JSON, default=list)
+
+    @property
+    def kind(self) -> str:
+        """``geo``, ``segment`` or ``hybrid`` (both an area and conditions)."""
+        has_segment = any((self.industries, self.size_bands, self.tiers, self.postal_prefixes))
+        if self.geometry and has_segment:
+            return "hybrid"
+        return "geo" if self.geometry else "segment"

@@ -88,6 +88,10 @@ def _quota(victim, make_account):
     return quota.id
 
 
+def _territory(victim, make_account):
+    return victim["territory"].id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
 KINDS = {
     "account_id": _account,
@@ -96,6 +100,7 @@ KINDS = {
     "proposal_id": _proposal,
     "opportunity_id": _opportunity,
     "quota_id": _quota,
+    "territory_id": _territory,
 }
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
@@ -105,6 +110,7 @@ BODIES = {
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
     ("/api/opportunities/<int:opportunity_id>", "PATCH"): {"name": "pwned"},
     ("/api/quotas/<int:quota_id>", "PATCH"): {"revenue": 1.0},
+    ("/api/territories/<int:territory_id>/rules", "PUT"): {"rules": [{"tiers": ["A"]}]},
 }
 
 
@@ -192,6 +198,12 @@ def test_objects_are_unchanged_after_the_attempts(app, db, login, world, make_ac
         client = login(user)
         client.patch(f"/api/accounts/{account_id}", json={"name": "pwned"})
         client.delete(f"/api/accounts/{account_id}")
+        client.put(
+            f"/api/territories/{victim['territory'].id}/rules",
+            json={"rules": [{"tiers": ["A"]}]},
+        )
     owner = login(victim["rep"])
     response = owner.get(f"/api/accounts/{account_id}")
     assert response.status_code == 200 and response.get_json()["name"] != "pwned"
+    rules = owner.get(f"/api/territories/{victim['territory'].id}/rules")
+    assert rules.status_code == 200 and rules.get_json()["rules"] == []

@@ -1,5 +1,5 @@
 """The territory manager's API; each module adds its blueprint to ``BLUEPRINTS``."""
 
-from backend.territories.views import balance
+from backend.territories.views import balance, review, rules
 
-BLUEPRINTS: tuple = (balance.blp,)
+BLUEPRINTS: tuple = (rules.blp, balance.blp, review.blp)
