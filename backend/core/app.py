@@ -69,9 +69,11 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     from backend.core.errors import register_error_handlers
     from backend.core.health import blp as health_blp
+    from backend.core.jobs_http import blp as jobs_blp
     from backend.core.web import web
 
     api.register_blueprint(health_blp)
+    api.register_blueprint(jobs_blp)
     app.register_blueprint(web)
     register_error_handlers(app)
     return app

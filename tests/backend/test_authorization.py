@@ -43,8 +43,27 @@ def _appointment(victim, make_account):
     return booked.id
 
 
+def _noop_job(*, app, progress):
+    progress(1, 1)
+    return {"ok": True}
+
+
+def _job(victim, make_account):
+    from flask import current_app
+
+    from backend.core import tracked
+
+    app = current_app._get_current_object()
+    return tracked.submit(app, _noop_job, {}, user_id=victim["rep"].id, kind="test.noop").id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
-KINDS = {"account_id": _account, "user_id": _user, "appointment_id": _appointment}
+KINDS = {
+    "account_id": _account,
+    "user_id": _user,
+    "appointment_id": _appointment,
+    "job_id": _job,
+}
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
 # A body that passes validation, so the scope check (not the schema) is what answers.
