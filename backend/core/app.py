@@ -37,8 +37,11 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config.from_object(TestConfig)
         app.config.update(test_config)
 
-    from backend.core import input_guard
+    from backend.core import input_guard, metrics, observability
 
+    observability.configure_logging(app)
+    observability.install(app)
+    metrics.install(app)
     input_guard.install(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -71,6 +71,16 @@ class Config:
     ROUTE_SOLVER_WORKERS = 2
 
     REDIS_URL: str | None = None
+    # Background jobs (GET /api/jobs/<id>): seconds before each retry of a failed RQ job.
+    JOB_RETRY_INTERVALS = (10, 60)
+    # ``fieldrep scheduler``: reminders every quarter hour (pruning uses the interval above).
+    SCHEDULE_REMINDERS_SECONDS = 900
+    # Logs: "text" for a terminal, "json" (one object per line, with request ids) in production.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    LOG_REQUESTS = True
+    # /metrics answers loopback callers, or any caller sending "Authorization: Bearer <token>".
+    METRICS_TOKEN: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     VAPID_SUBJECT = "mailto:admin@fieldrep.local"
@@ -92,3 +102,4 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = "json"
