@@ -71,6 +71,8 @@ class Config:
     ROUTE_SOLVER_WORKERS = 2
 
     REDIS_URL: str | None = None
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx alone: 1).
+    PROXY_HOPS = 0
     # Background jobs (GET /api/jobs/<id>): seconds before each retry of a failed RQ job.
     JOB_RETRY_INTERVALS = (10, 60)
     # ``fieldrep scheduler``: reminders every quarter hour (pruning uses the interval above).
@@ -81,7 +83,7 @@ class Config:
     LOG_REQUESTS = True
     # /metrics answers loopback callers, or any caller sending "Authorization: Bearer <token>".
     METRICS_TOKEN: str | None = None
-    PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
+    PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist, else the copy inside the wheel
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     VAPID_SUBJECT = "mailto:admin@fieldrep.local"
     VAPID_PRIVATE_KEY: str | None = None
