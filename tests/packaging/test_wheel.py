@@ -132,14 +132,14 @@ def test_installed_fieldrep_migrates_into_its_instance_folder_and_serves_the_app
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
             try:
-                ready = requests.get(base + "/readyz", timeout=2)
+                ready = requests.get(base + "/readyz", timeout=60)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not start")
         assert ready.status_code == 200, ready.text
-        shell = requests.get(base + "/", timeout=5)
+        shell = requests.get(base + "/", timeout=30)
         assert shell.status_code == 200 and "text/html" in shell.headers["Content-Type"]
         assert '<link rel="manifest"' in shell.text or "manifest" in shell.text
         assert "not built yet" not in shell.text
