@@ -72,7 +72,14 @@ def _server(url: str, redis_url: str, workers: int, threads: int):
         url,
         workers=workers,
         threads=threads,
-        env={"REDIS_URL": redis_url, "FIELDREP_SYNC_PRUNE_IN_PROCESS": "false"},
+        env={
+            "REDIS_URL": redis_url,
+            "FIELDREP_SYNC_PRUNE_IN_PROCESS": "false",
+            # Clients here talk to gunicorn directly and idle 5-60 s between requests: keep their
+            # connections open as nginx's upstream keepalive would (gunicorn's default is 2 s,
+            # after which a reused connection is reset under the client).
+            "GUNICORN_CMD_ARGS": "--keep-alive 75",
+        },
         PASSWORD_HASH_METHOD=BENCH_HASH,
         LOGIN_RATE_LIMIT="1000000 per minute",
     ).start()
@@ -106,6 +113,7 @@ def _users(scenario: str, n_reps: int, interval: float, plan_share: float, count
             self.client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
             self.device = str(uuid.uuid4())
             self.mid = 0
+            self.outbox, self.sent = None, False
             self.cursor = ""
             accounts = self.client.get(
                 "/api/accounts?page_size=50", name="GET /api/accounts"
@@ -121,35 +129,42 @@ def _users(scenario: str, n_reps: int, interval: float, plan_share: float, count
                 self.cursor = r.json()["cursor"]
 
         def log_touch(self):
-            self.mid += 1
-            args = {
-                "id": str(uuid.uuid4()),
-                "account_id": self.accounts[self.mid % len(self.accounts)],
-                "type": "visit",
-                "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-                "outcome": "positive",
-                "notes": "load test",
-                "next_step": None,
-                "duration_minutes": 20,
-                "checkin": None,
-            }
-            body = {
-                "client_id": self.device,
-                "schema_version": CURRENT_SCHEMA_VERSION,
-                "mutations": [
-                    {"id": str(uuid.uuid4()), "mutation_id": self.mid, "name": "touch.log",
-                     "args": args}
-                ],
-            }  # fmt: skip
+            """Push one touch.log; like the PWA's outbox, resend it until the server answers."""
+            if self.outbox is None:
+                self.mid += 1
+                args = {
+                    "id": str(uuid.uuid4()),
+                    "account_id": self.accounts[self.mid % len(self.accounts)],
+                    "type": "visit",
+                    "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+                    "outcome": "positive",
+                    "notes": "load test",
+                    "next_step": None,
+                    "duration_minutes": 20,
+                    "checkin": None,
+                }
+                self.outbox = {
+                    "client_id": self.device,
+                    "schema_version": CURRENT_SCHEMA_VERSION,
+                    "mutations": [
+                        {"id": str(uuid.uuid4()), "mutation_id": self.mid, "name": "touch.log",
+                         "args": args}
+                    ],
+                }  # fmt: skip
+            resend = self.sent
+            self.sent = True
             with self.client.post(
-                "/api/sync/push", json=body, name="POST /api/sync/push", catch_response=True
-            ) as r:
+                "/api/sync/push", json=self.outbox, name="POST /api/sync/push",
+                catch_response=True,
+            ) as r:  # fmt: skip
                 if not r.ok:
                     r.failure(f"HTTP {r.status_code}")
                     return
                 status = r.json()["results"][0]["status"]
-                if status == "applied":
+                # A resend answered "duplicate" was applied by the attempt whose answer was lost.
+                if status == "applied" or (resend and status == "duplicate"):
                     counters["applied"] += 1
+                    self.outbox, self.sent = None, False
                 else:
                     r.failure(f"mutation {status}")
 
