@@ -78,7 +78,7 @@ def _server(url: str, redis_url: str, workers: int, threads: int):
             # Clients here talk to gunicorn directly and idle 5-60 s between requests: keep their
             # connections open as nginx's upstream keepalive would (gunicorn's default is 2 s,
             # after which a reused connection is reset under the client).
-            "GUNICORN_CMD_ARGS": "--keep-alive 75",
+            "GUNICORN_CMD_ARGS": "--keep-alive 75 --worker-connections 2000",
         },
         PASSWORD_HASH_METHOD=BENCH_HASH,
         LOGIN_RATE_LIMIT="1000000 per minute",
@@ -91,7 +91,9 @@ def _flush(redis_url: str) -> None:
     Redis.from_url(redis_url).flushdb()
 
 
-def _users(scenario: str, n_reps: int, interval: float, plan_share: float, counters: dict):
+def _users(
+    scenario: str, n_reps: int, interval: float, plan_share: float, counters: dict, pending: dict
+):
     """The locust user class for ``scenario`` (built here: locust patches sockets on import)."""
     from locust import HttpUser, between, constant_pacing, task
 
@@ -153,6 +155,7 @@ def _users(scenario: str, n_reps: int, interval: float, plan_share: float, count
                 }  # fmt: skip
             resend = self.sent
             self.sent = True
+            pending[self.device] = (self.client, self.outbox)
             with self.client.post(
                 "/api/sync/push", json=self.outbox, name="POST /api/sync/push",
                 catch_response=True,
@@ -165,6 +168,7 @@ def _users(scenario: str, n_reps: int, interval: float, plan_share: float, count
                 if status == "applied" or (resend and status == "duplicate"):
                     counters["applied"] += 1
                     self.outbox, self.sent = None, False
+                    pending.pop(self.device, None)
                 else:
                     r.failure(f"mutation {status}")
 
@@ -246,10 +250,20 @@ def load(args) -> None:
     server = _server(args.database_url, args.redis_url, args.workers, args.threads)
     counters = {"applied": 0}
     try:
-        user_class = _users(args.scenario, reps, args.interval, args.plan_share, counters)
+        pending: dict = {}
+        user_class = _users(args.scenario, reps, args.interval, args.plan_share, counters, pending)
         t0 = time.perf_counter()
         stats = _run_locust(user_class, server.url, args.users, args.spawn_rate, args.duration)
         wall = time.perf_counter() - t0
+        # The run's end cuts pushes in flight: as the PWA's outbox would, send each unanswered
+        # one again until answered (a duplicate means the cut attempt was applied).
+        flushed = 0
+        for session, body in list(pending.values()):
+            r = session.post(server.url + "/api/sync/push", json=body, timeout=120)
+            if r.ok and r.json()["results"][0]["status"] in ("applied", "duplicate"):
+                counters["applied"] += 1
+                flushed += 1
+        print(f"outbox flush after the run: {flushed} of {len(pending)} unanswered pushes resent")
     finally:
         server.stop()
     print(
