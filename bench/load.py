@@ -243,6 +243,8 @@ def _report(stats, wall: float) -> None:
 
 def load(args) -> None:
     """The ``day`` and ``sync`` scenarios."""
+    import requests
+
     reps = args.users
     _seed(args.database_url, reps, args.accounts)
     _flush(args.redis_url)
@@ -258,8 +260,16 @@ def load(args) -> None:
         # The run's end cuts pushes in flight: as the PWA's outbox would, send each unanswered
         # one again until answered (a duplicate means the cut attempt was applied).
         flushed = 0
+        time.sleep(5)  # let requests still queued in the server finish first
         for session, body in list(pending.values()):
-            r = session.post(server.url + "/api/sync/push", json=body, timeout=120)
+            try:
+                r = requests.post(
+                    server.url + "/api/sync/push", json=body, timeout=300,
+                    cookies=session.cookies, headers=dict(session.headers),
+                )  # fmt: skip
+            except requests.RequestException as err:
+                print(f"outbox flush: {err}")
+                continue
             if r.ok and r.json()["results"][0]["status"] in ("applied", "duplicate"):
                 counters["applied"] += 1
                 flushed += 1
