@@ -129,9 +129,7 @@ def _sample(text: str, name: str, **labels) -> float:
     want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     for line in text.splitlines():
         metric, _, value = line.rpartition(" ")
-        if metric.startswith(name + "{") and all(
-            f'{k}="{v}"' in metric for k, v in labels.items()
-        ):
+        if metric.startswith(name + "{") and all(f'{k}="{v}"' in metric for k, v in labels.items()):
             return float(value)
         if not labels and metric == name:
             return float(value)
