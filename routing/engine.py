@@ -2,6 +2,9 @@
 
 Both return a sequence of stop indices (0-based into Problem.stops) or None; the caller
 re-simulates and checks it, so nothing here has to be trusted.
+
+The libraries are imported inside the functions that use them: together they take seconds to
+load, and `fieldrep --help` (which builds the app, so imports this module) must not pay for it.
 """
 
 from __future__ import annotations
@@ -9,22 +12,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import vroom
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from pyvrp import (
-    Client,
-    ClientGroup,
-    Depot,
-    Location,
-    PenaltyParams,
-    ProblemData,
-    Solution,
-    SolveParams,
-    VehicleType,
-)
-from pyvrp import solve as pyvrp_solve
-from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxRuntime
 
 from routing.models import Problem
 
@@ -49,10 +36,25 @@ def solve_pyvrp(
 
     A stop with several windows becomes one client per window in a mutually exclusive group.
     """
+    from pyvrp import (
+        Client,
+        ClientGroup,
+        Depot,
+        Location,
+        PenaltyParams,
+        ProblemData,
+        Solution,
+        SolveParams,
+        VehicleType,
+    )
+    from pyvrp import solve as pyvrp_solve
+    from pyvrp.exceptions import PenaltyBoundWarning
+    from pyvrp.stop import MaxRuntime
+
     k = weight or value_weight(p)
     copies: list[int] = []  # client index -> stop index
-    clients: list[Client] = []
-    groups: list[ClientGroup] = []
+    clients: list = []
+    groups: list = []
     first_copy: dict[int, int] = {}
     for i, s in enumerate(p.stops):
         if not s.windows:
@@ -125,6 +127,8 @@ def solve_ortools(
     p: Problem, time_limit_s: float, initial: list[int] | None = None
 ) -> list[int] | None:
     """OR-Tools routing with disjunctions, windows as cumul domains and a native break interval."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
     n = p.n
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
     routing = pywrapcp.RoutingModel(manager)
@@ -196,6 +200,8 @@ def solve_ortools(
 
 def solve_vroom(p: Problem, exploration: int = 5) -> list[int] | None:
     """VROOM (fast heuristics; priority = value scaled to 0..100, several windows, the break)."""
+    import vroom
+
     inp = vroom.Input()
     inp.set_durations_matrix("car", np.asarray(p.durations, dtype=np.uint32))
     top = max((s.value for s in p.stops), default=0)
