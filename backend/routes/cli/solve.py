@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from routing.models import ProblemError, RoutingError
-from routing.problem_io import format_time, parse_optw, parse_problem, plan_to_dict
+from routing.problem_io import format_time, optw_precision, parse_optw, parse_problem, plan_to_dict
 from routing.solver import solve
+from routing.toptw import check_team, score, solve_toptw
 
 
 @click.group("route")
@@ -69,6 +70,25 @@ def solve_cmd(problem_file: Path, time_limit: float, as_json: bool) -> None:
         click.echo(f"  dropped {d['id']}: {d['reason']}")
 
 
+_PRECISION = click.option(
+    "--precision",
+    type=click.IntRange(0, 6),
+    default=None,
+    help="Decimals travel times are truncated to (default: 2 if the coordinates carry three "
+    "decimals, as in the Cordeau-based sets, else 1).",
+)
+
+
+def _read_optw(optw_file: Path, precision: int | None):
+    """The instance and the precision it was read with; a bad file is a clean CLI error."""
+    try:
+        if precision is None:
+            precision = optw_precision(optw_file)
+        return parse_optw(optw_file, precision), precision
+    except ProblemError as exc:
+        _fail("; ".join(m for msgs in exc.errors.values() for m in msgs))
+
+
 @route.command("solve-optw")
 @click.argument("optw_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -78,30 +98,69 @@ def solve_cmd(problem_file: Path, time_limit: float, as_json: bool) -> None:
     show_default=True,
     help="Seconds of search.",
 )
+@_PRECISION
 @click.option("--json", "as_json", is_flag=True, help="Print {score, route, ...} as JSON.")
-def solve_optw_cmd(optw_file: Path, time_limit: float, as_json: bool) -> None:
+def solve_optw_cmd(
+    optw_file: Path, time_limit: float, precision: int | None, as_json: bool
+) -> None:
     """Solve an OPTW benchmark instance (KU Leuven format) and print its score and route."""
+    problem, precision = _read_optw(optw_file, precision)
     try:
-        problem = parse_optw(optw_file)
         plan = solve(problem, time_limit)
-    except ProblemError as exc:
-        _fail("; ".join(m for msgs in exc.errors.values() for m in msgs))
     except RoutingError as exc:
         _fail(str(exc))
     route_ids = [int(s) for s in plan.route]
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "score": plan.value,
-                    "route": route_ids,
-                    "travel_tenths": plan.travel_seconds,
-                    "solver": plan.solver,
-                }
-            )
-        )
+        out = {
+            "score": plan.value,
+            "route": route_ids,
+            "precision": precision,
+            # Travel in the file's time unit, as computed under the truncation convention.
+            "travel": plan.travel_seconds / 10**precision,
+            "solver": plan.solver,
+        }
+        if precision == 1:
+            out["travel_tenths"] = plan.travel_seconds
+        click.echo(json.dumps(out))
     else:
         click.echo(f"score {plan.value}: {' '.join(map(str, route_ids))}")
+
+
+@route.command("solve-toptw")
+@click.argument("optw_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--routes",
+    "m",
+    type=click.IntRange(min=1, max=50),
+    required=True,
+    help="Number of routes (the team's size m).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds of search.",
+)
+@_PRECISION
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print {score, routes} as JSON.")
+def solve_toptw_cmd(
+    optw_file: Path, m: int, time_limit: float, precision: int | None, seed: int, as_json: bool
+) -> None:
+    """Solve a team orienteering instance (an OPTW file with M routes) and print the routes."""
+    problem, precision = _read_optw(optw_file, precision)
+    routes = solve_toptw(problem, m, time_limit, seed)
+    errors = check_team(problem, routes)
+    if errors:  # never expected: the search only keeps feasible routes
+        _fail("the routes failed the feasibility check: " + "; ".join(errors[:3]))
+    ids = [[int(problem.stops[i].id) for i in r] for r in routes]
+    if as_json:
+        click.echo(json.dumps({"score": score(problem, routes), "routes": ids}))
+        return
+    click.echo(f"score {score(problem, routes)} with {m} routes")
+    for k, r in enumerate(ids, 1):
+        click.echo(f"  route {k}: {' '.join(map(str, r))}")
 
 
 COMMANDS = (route,)
