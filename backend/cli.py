@@ -28,9 +28,9 @@ DOMAIN_COMMANDS: dict[str, tuple[str, str]] = {
         "Create (or reuse) a demo instance with realistic data, then serve it.",
     ),
     "import": ("backend.accounts.cli", "Import data from CRM exports."),
-    "plan": ("backend.routes.cli", "Plan the day route of one rep or of every rep."),
+    "plan": ("backend.routes.cli.plan", "Plan the day route of one rep or of every rep."),
     "reminders": ("backend.reminders.cli", "Push reminders: digests and tier-A overdue alerts."),
-    "route": ("backend.routes.cli", "Plan routes with the routing library."),
+    "route": ("backend.routes.cli.solve", "Plan routes with the routing library."),
     "serve": (
         "backend.demo.cli",
         "Serve the app with the development server (use gunicorn in production).",

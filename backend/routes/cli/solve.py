@@ -42,7 +42,8 @@ def solve_cmd(problem_file: Path, time_limit: float, as_json: bool) -> None:
         _fail(f"{problem_file} is not valid JSON: {exc}")
     try:
         problem = parse_problem(data)
-        plan = solve(problem, time_limit)
+        # One process: a helper would take longer to start than the budget (see solver).
+        plan = solve(problem, time_limit, workers=1)
     except ProblemError as exc:
         lines = [
             f"  {path or '(root)'}: {msg}"
@@ -106,7 +107,7 @@ def solve_optw_cmd(
     """Solve an OPTW benchmark instance (KU Leuven format) and print its score and route."""
     problem, precision = _read_optw(optw_file, precision)
     try:
-        plan = solve(problem, time_limit)
+        plan = solve(problem, time_limit, workers=1)
     except RoutingError as exc:
         _fail(str(exc))
     route_ids = [int(s) for s in plan.route]
