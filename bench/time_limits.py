@@ -6,6 +6,8 @@ on time (the machine is shared and noisy). Entry points:
 - `solve()` in-process, workers 1 and 2, on generated days (dayroutes.make_day: break, lunch
   closures, appointments) of each size; the first call pays the helper's start and imports;
 - `solve_toptw()` in-process on the same days with 3 routes;
+- with --planning, `planning.plan_day()` (what `POST /api/routes/<date>/plan` and `fieldrep
+  plan` run) for a seeded rep (SQLite in /tmp) with 40 and 200 due accounts, each limit;
 - the CLI commands `route solve` (a generated problem JSON), `route solve-optw` and
   `route solve-toptw` (an OPTW file from DIR, if given), as subprocesses. Their wall includes
   the interpreter's start and imports, which the solver's limit does not cover: the line shows
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,11 +83,46 @@ def timed_cli(args: list[str]) -> float:
     return wall
 
 
+def planning_lines(limits: list[float]) -> None:
+    """plan_day() wall against its time limit for a rep with 40 and 200 due accounts."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import sync  # noqa: F401  (the real package, before bench/ can shadow it)
+    from sqlalchemy import select
+
+    from backend import create_app
+    from backend.core.extensions import db
+    from backend.routes.service import planning
+    from backend.users.models import User
+    from bench._seed import fresh_database, seed_reps
+
+    for n in (40, 200):
+        url = fresh_database(f"sqlite:////tmp/fieldrep_bench_limits_{n}.sqlite")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+        day = date.today() + timedelta(days=(7 - date.today().weekday()) % 7 + 1)
+        with app.app_context():
+            db.create_all()
+            seed_reps(1, n, touches_per_account=0)
+            db.session.commit()
+            settings = planning.PlanningSettings.from_config(app.config)
+            for limit in limits:
+                for workers in (1, 2):
+                    rep = db.session.scalar(select(User))
+                    t = time.perf_counter()
+                    route = planning.plan_day(
+                        rep, day, workers=workers, time_limit=limit, settings=settings
+                    )
+                    wall = time.perf_counter() - t
+                    db.session.commit()
+                    line(f"plan_day() n={n} workers={workers}", limit, wall,
+                         f"{len(route.stops)} stops")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=None, help="OPTW data dir (solomon_100/)")
     ap.add_argument("--limits", default="1,2")
     ap.add_argument("--sizes", default="40,120,300")
+    ap.add_argument("--planning", action="store_true", help="also time planning.plan_day()")
     args = ap.parse_args()
     limits = [float(x) for x in args.limits.split(",")]
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -100,6 +138,8 @@ def main() -> None:
             t = time.perf_counter()
             solve_toptw(p, 3, limit)
             line(f"solve_toptw() n={n} m=3", limit, time.perf_counter() - t)
+    if args.planning:
+        planning_lines(limits)
     startup = min(timed_cli(["--help"]) for _ in range(3))
     print(f"`fieldrep --help` wall (best of 3): {startup:.2f} s, CPU {_cpu[0]:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
