@@ -86,9 +86,9 @@ def timed_cli(args: list[str]) -> float:
 def planning_lines(limits: list[float]) -> None:
     """plan_day() wall against its time limit for a rep with 40 and 200 due accounts."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import sync  # noqa: F401  (the real package, before bench/ can shadow it)
     from sqlalchemy import select
 
+    import sync  # noqa: F401  (the real package, before bench/ can shadow it)
     from backend import create_app
     from backend.core.extensions import db
     from backend.routes.service import planning
