@@ -11,8 +11,9 @@ Vansteenwegen, Souffriau, Vanden Berghe and Van Oudheusden (Computers & OR 36, 2
   two stops of two routes, cross two routes (exchange their tails, "2-opt*");
 - per-route moves of the day ILS: relocate / 2-opt (`Day.tighten`) and 1-for-1 swaps with a
   more valuable unvisited stop;
-- shake: the same run of consecutive stops (position, length) leaves every route; the run moves
-  on and grows without a new best, and a long stall restarts from the best.
+- shake: the same run of consecutive stops (position, length) leaves every route, and a noisy
+  refill follows; the run moves on and grows without a new best, and a long stall restarts from
+  the best. Refills close to the best value get the full local search.
 
 Routes here are lists of matrix nodes (stop index + 1); the public functions take and give stop
 indices. Each route is confirmed by the full scheduler (the break), so every kept solution is
@@ -32,6 +33,10 @@ from routing.models import Problem
 from routing.schedule import build_plan, simulate
 
 _STALL = 10  # shakes without a new best before the walk restarts from the best
+# After a shake, only a refill is cheap; the full local search (the travel-cutting moves inside
+# and between routes) runs on refills within this share of the best value. Measured on r103,
+# r106, rc105, c103, r110 with 2-4 routes at 5 s: more shakes, better or equal on 4 of 5.
+NEAR = 0.97
 
 Routes = list[list[int]]
 
@@ -133,31 +138,41 @@ class Team:
     # --- inter-route moves (travel) -----------------------------------------------------------
 
     def relocate(self, routes: Routes, deadline: float) -> Routes | None:
-        """First move of one stop to another route that cuts total travel and stays feasible."""
-        day, d = self.day, self.day.d
+        """A move of one stop to another route that cuts total travel and stays feasible: per
+        target route, every stop of the other routes is scanned at once; the biggest cut first.
+        """
+        day, dm = self.day, self.day.dm
+        # saved[x]: travel its own route loses without it.
+        movers: list[tuple[int, int, int, int]] = []  # (route, position, node, saved)
         for a, ra in enumerate(routes):
             ext = [0, *ra, day.end]
             for i, x in enumerate(ra):
-                if time.monotonic() > deadline:
-                    return None
-                saved = d[ext[i]][x] + d[x][ext[i + 2]] - d[ext[i]][ext[i + 2]]
-                if saved <= 0:
-                    continue
-                for b, rb in enumerate(routes):
-                    if b == a or len(rb) >= day.cap:
-                        continue
-                    scan = day.scan(rb, [x])[0]
-                    eb = [0, *rb, day.end]
-                    for k in np.flatnonzero(scan < _FAR):
-                        k = int(k)
-                        added = d[eb[k]][x] + d[x][eb[k + 1]] - d[eb[k]][eb[k + 1]]
-                        if added < saved:
-                            new_b = rb[:k] + [x] + rb[k:]
-                            new_a = ra[:i] + ra[i + 1 :]
-                            if day.ok(new_b) and self._fits(new_a):
-                                out = [list(r) for r in routes]
-                                out[a], out[b] = new_a, new_b
-                                return out
+                saved = int(dm[ext[i], x] + dm[x, ext[i + 2]] - dm[ext[i], ext[i + 2]])
+                if saved > 0:
+                    movers.append((a, i, x, saved))
+        if not movers:
+            return None
+        for b, rb in enumerate(routes):
+            if len(rb) >= day.cap or time.monotonic() > deadline:
+                continue
+            cand = [mv for mv in movers if mv[0] != b]
+            if not cand:
+                continue
+            xs = np.array([mv[2] for mv in cand])
+            eb = np.array([0, *rb, day.end])
+            added = dm[eb[:-1][None, :], xs[:, None]] + dm[xs[:, None], eb[1:][None, :]]
+            added = added - dm[eb[:-1], eb[1:]][None, :]
+            gain = np.array([mv[3] for mv in cand])[:, None] - added
+            scan = day.scan(rb, [int(x) for x in xs])
+            good = (scan < _FAR) & (gain > 0)
+            for j, k in sorted(zip(*np.nonzero(good), strict=True), key=lambda jk: -gain[jk]):
+                a, i, x, _ = cand[int(j)]
+                new_b = rb[: int(k)] + [x] + rb[int(k) :]
+                new_a = routes[a][:i] + routes[a][i + 1 :]
+                if day.ok(new_b) and self._fits(new_a):
+                    out = [list(r) for r in routes]
+                    out[a], out[b] = new_a, new_b
+                    return out
         return None
 
     def exchange(self, routes: Routes, deadline: float) -> Routes | None:
@@ -284,7 +299,9 @@ def solve_toptw(
     size, stall, at = 1, 0, 0
     while time.monotonic() < deadline and best_key[0] < team.bound():
         longest = max(1, max(len(r) for r in cur))
-        cur = team.local_search(team.shake(cur, at, size), deadline, rng)
+        cur = team.fill(team.shake(cur, at, size), deadline, rng)
+        if team.value(cur) >= NEAR * best_key[0]:
+            cur = team.local_search(cur, deadline)
         key = team.key(cur)
         if key > best_key:
             best, best_key, size, stall = cur, key, 1, 0
