@@ -69,3 +69,13 @@ def test_a_cold_helper_is_not_waited_for() -> None:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert "helper process still starting: planned in one process" in result["notes"]
     assert not any(n.startswith("pyvrp-low+ils") for n in result["notes"])
+
+
+def test_the_cli_counts_its_start_up_into_the_time_limit() -> None:
+    from backend.routes.cli.solve import _budget, _since_process_start
+
+    # This process has been running for a while: the search gets what is left of a limit,
+    # never less than a tenth of it.
+    assert _since_process_start() > 0
+    assert 0.2 <= _budget(2.0) < 2.0
+    assert _budget(10_000.0) < 10_000.0
