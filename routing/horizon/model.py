@@ -71,6 +71,8 @@ class HorizonPlan:
     assigned: dict[str, list[date]]
     unserved: list[DroppedStop]
     notes: list[str] = field(default_factory=list)
+    # Why each account owing visits is not on the first day ("planned for Thursday", ...).
+    first_day_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def value(self) -> int:
@@ -86,7 +88,7 @@ def day_words(day: date, first: date) -> str:
     return f"{name} {day.day} {MONTHS[day.month - 1]}"
 
 
-def planned_for(day: date, first: date, late: bool) -> str:
-    """The reason of a visit moved to a later day of the horizon."""
+def planned_for(day: date, first: date, late: str | None = None) -> str:
+    """The reason of a visit moved to a later day; ``late`` says why not before its due date."""
     text = f"planned for {day_words(day, first)}"
-    return text + ", after its due date (no room before)" if late else text
+    return f"{text}, after its due date ({late})" if late else text

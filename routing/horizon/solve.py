@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from routing import ils
+from routing.appointments import set_aside
 from routing.check import check
 from routing.horizon.assign import Board
 from routing.horizon.model import (
@@ -18,7 +19,7 @@ from routing.horizon.model import (
     Need,
     planned_for,
 )
-from routing.models import DroppedStop, Plan, Problem, ProblemError, RoutingError
+from routing.models import CLOSED, DroppedStop, Plan, Problem, ProblemError, RoutingError
 from routing.schedule import build_plan, simulate, travel_of, value_of
 from routing.solver import solve
 
@@ -125,7 +126,13 @@ def _reason(board: Board, t: int, sid: str, default: str) -> str:
         later = [u for u in others if u > t] or others
         u = later[0]
         k = sorted(board.on[sid]).index(u)
-        late = k < len(need.due) and board.dates[u] > need.due[k]
+        late = None
+        if k < len(need.due) and board.dates[u] > need.due[k]:
+            open_before = any(
+                sid in board.index[v] and board.dates[v] <= need.due[k]
+                for v in range(len(board.days))
+            )
+            late = "no room before" if open_before else "closed until then"
         return planned_for(board.dates[u], board.dates[0], late)
     if not need.due:
         return default
@@ -213,6 +220,10 @@ def solve_horizon(
     plan), in order, so an extra goes to one day only. Every plan passes ``check()``.
     """
     dates = _dates(days)
+    # Appointments that cannot be kept leave their day with the reason (as in `solve`).
+    kept = [set_aside(p) for p in days]
+    days = [p for p, _ in kept]
+    aside = [{d.id: d.reason for d in out} for _, out in kept]
     t0 = time.monotonic()
     deadline = t0 + time_limit_s
     board = Board(days, dates, needs)
@@ -226,7 +237,10 @@ def solve_horizon(
         limit = left * share
         plans.append(_route_day(board, t, limit, workers, extras=route_all or t == 0))
     for t, (p, plan) in enumerate(zip(days, plans, strict=True)):
-        plan.dropped = [DroppedStop(d.id, _reason(board, t, d.id, d.reason)) for d in plan.dropped]
+        plan.dropped = [
+            DroppedStop(d.id, aside[t].get(d.id) or _reason(board, t, d.id, d.reason))
+            for d in plan.dropped
+        ]
         errors = check(p, plan)
         if errors:  # never hand out a plan that breaks a rule; cannot happen by construction
             raise RoutingError(f"horizon day {p.date} infeasible: {errors[0]}")
@@ -237,4 +251,5 @@ def solve_horizon(
             reason = why_unserved(board, sid)
             unserved.append(DroppedStop(sid, reason if owed == 1 else f"{owed} visits: {reason}"))
     assigned = {sid: [dates[t] for t in ts] for sid, ts in board.on.items() if ts}
-    return HorizonPlan(plans, dates, assigned, unserved, notes)
+    first = {sid: _reason(board, 0, sid, CLOSED) for sid in needs if 0 not in board.on[sid]}
+    return HorizonPlan(plans, dates, assigned, unserved, notes, first)

@@ -31,7 +31,6 @@ from backend.routes.service.settings import DEFAULT_SETTINGS, PlanningSettings
 from backend.touches.models import Touch
 from backend.users.models import User
 from routing.horizon import HorizonPlan, Need, solve_horizon
-from routing.horizon.model import planned_for
 from routing.models import CLOSED, DroppedStop, Location, Plan, Problem, Stop
 
 WORKING_WEEKDAYS = 5  # Monday to Friday, as the week plan
@@ -226,15 +225,7 @@ def plan_first_day(
     result = solve_horizon([d.problem for d in horizon.days], horizon.needs, time_limit, workers)
     first = horizon.days[0]
     plan = result.days[0]
-    start = result.dates[0]
     for sid in first.closed:
-        later = [d for d in result.assigned.get(sid, []) if d > start]
-        need = horizon.needs[sid]
-        if later:
-            late = bool(need.due) and later[0] > need.due[0]
-            plan.dropped.append(DroppedStop(sid, planned_for(later[0], start, late)))
-        else:
-            unserved = {u.id: u.reason for u in result.unserved}
-            reason = unserved.get(sid)
-            plan.dropped.append(DroppedStop(sid, f"{CLOSED}; {reason}" if reason else CLOSED))
+        why = result.first_day_reasons.get(sid, CLOSED)
+        plan.dropped.append(DroppedStop(sid, why if why == CLOSED else f"{CLOSED}, {why}"))
     return replace(first, closed=[]), plan, result
