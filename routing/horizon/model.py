@@ -22,6 +22,7 @@ CLOSED_LEFT = "closed on the days left"
 TOO_SOON = "too soon after its last visit on the days left"
 NO_DAY_BEFORE_DUE = "no day left before its due date this {period}"
 NO_ROOM = "no room on the days left this {period}"
+OUT_OF_REACH = "cannot be reached within its opening hours on the days left"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from routing.horizon.model import (
     CLOSED_LEFT,
     NO_DAY_BEFORE_DUE,
     NO_ROOM,
+    OUT_OF_REACH,
     TOO_SOON,
     HorizonPlan,
     Need,
@@ -110,6 +111,9 @@ def why_unserved(board: Board, sid: str) -> str:
     spaced = [t for t in open_days if board.allowed(sid, t)]
     if not spaced:
         return TOO_SOON
+    spaced = [t for t in spaced if simulate(board.days[t], [board.index[t][sid]]) is not None]
+    if not spaced:
+        return OUT_OF_REACH
     due = need.due[min(len(board.on[sid]), len(need.due) - 1)]
     if due >= board.dates[0] and not any(board.dates[t] <= due for t in spaced):
         return NO_DAY_BEFORE_DUE.format(period=need.period)
