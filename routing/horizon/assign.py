@@ -106,10 +106,11 @@ class Board:
         ts = self.on[sid]
         return self.account_value(sid, [*ts, t]) - self.account_value(sid, ts)
 
-    def best_insert(self, sid: str) -> tuple[int, int, int, list[int]] | None:
-        """Best day for one more visit: (gain, -cost, day, sequence), most gain then least cost."""
+    def best_insert(self, sid: str, first: int = 0) -> tuple[int, int, int, list[int]] | None:
+        """Best day (from day index ``first`` on) for one more visit: (gain, -cost, day,
+        sequence), most gain then least cost."""
         best = None
-        for t in range(len(self.days)):
+        for t in range(first, len(self.days)):
             if not self.allowed(sid, t):
                 continue
             gain = self.gain_on(sid, t)
@@ -123,12 +124,13 @@ class Board:
                 best = cand
         return best
 
-    def fill(self, order: list[str], deadline: float) -> bool:
-        """Insert visits of ``order`` (each as often as it still owes and fits); True if any."""
+    def fill(self, order: list[str], deadline: float, first: int = 0) -> bool:
+        """Insert visits of ``order`` (each as often as it still owes and fits) on days from
+        index ``first``; True if any."""
         changed = False
         for sid in order:
             while time.monotonic() < deadline:
-                best = self.best_insert(sid)
+                best = self.best_insert(sid, first)
                 if best is None:
                     break
                 self.put(best[2], sid, best[3])

@@ -239,7 +239,12 @@ def solve_horizon(
         # The week routes every day in turn; the horizon only its first day in full.
         share = 1 / (len(days) - t) if route_all else FIRST_DAY_SHARE if t == 0 else 0.0
         limit = left * share
+        before = {sid for sid in needs if t in board.on[sid]}
         plans.append(_route_day(board, t, limit, workers, extras=route_all or t == 0))
+        # A visit the solver traded for another on this day gets a later day if one has room.
+        lost = [sid for sid in before if t not in board.on[sid]]
+        if lost:
+            board.fill(lost, max(deadline, time.monotonic() + 0.05), first=t + 1)
     for t, (p, plan) in enumerate(zip(days, plans, strict=True)):
         plan.dropped = [
             DroppedStop(d.id, aside[t].get(d.id) or _reason(board, t, d.id, d.reason))
