@@ -3,7 +3,8 @@
 The state is one stop sequence per day (indices into that day's ``Problem.stops``) and, per
 account, the days it is planned on. Every sequence kept is feasible under the scheduler (break
 included), so any state is a valid plan. The objective is lexicographic: value first (see
-``Need.value``), then cost = driving seconds + ``DEFER_SECONDS`` per day a visit waits.
+``Need.value``), then cost = driving seconds + ``DEFER_SECONDS`` x the account's weight per
+day a visit waits (so the more valuable visits take the earlier days when days are scarce).
 """
 
 from __future__ import annotations
@@ -44,10 +45,13 @@ class Board:
 
     def cost(self) -> int:
         """Driving seconds plus the deferral cost of every planned visit."""
-        return sum(
-            travel_of(p, seq) + DEFER_SECONDS * t * len(seq)
-            for t, (p, seq) in enumerate(zip(self.days, self.seqs, strict=True))
-        )
+        travel = sum(travel_of(p, seq) for p, seq in zip(self.days, self.seqs, strict=True))
+        return travel + sum(self.defer(sid) * t for sid, ts in self.on.items() for t in ts)
+
+    def defer(self, sid: str) -> float:
+        """What putting off a visit of ``sid`` by one day costs, in seconds of driving."""
+        need = self.needs.get(sid)
+        return 0.0 if need is None else DEFER_SECONDS * need.weight
 
     def allowed(self, sid: str, t: int, without: int | None = None) -> bool:
         """May ``sid`` get a visit on day ``t``: open, visits still owed, spacing kept."""
@@ -119,7 +123,7 @@ class Board:
             ins = self.insertion(t, sid)
             if ins is None:
                 continue
-            cand = (gain, -(ins[0] + DEFER_SECONDS * t), t, ins[1])
+            cand = (gain, -(ins[0] + self.defer(sid) * t), t, ins[1])
             if best is None or cand[:2] > best[:2]:
                 best = cand
         return best
@@ -162,7 +166,7 @@ class Board:
                     ins = self.insertion(t2, sid)
                     if ins is None:
                         continue
-                    dc = ins[0] - rem[0] + DEFER_SECONDS * (t2 - t1)
+                    dc = ins[0] - rem[0] + self.defer(sid) * (t2 - t1)
                     if (dv, -dc) > (0, 0) and (best is None or (dv, -dc) > best[:2]):
                         best = (dv, -dc, t2, ins[1])
                 if best is not None:

@@ -55,11 +55,17 @@ def _dates(days: list[Problem]) -> list[date]:
 
 
 def _order(board: Board) -> list[str]:
-    """Most pressing first: fewest open days left before the first due date, then weight."""
+    """Most pressing first: fewest open days left before the first due date, then weight.
+
+    A visit already past its due date loses nothing more by waiting (it counts as late on any
+    day of its period), so it comes after every visit that can still be made in time.
+    """
 
     def slack(sid: str) -> tuple[int, float]:
         need = board.needs[sid]
-        first = need.due[0] if need.due else need.period_end
+        first = need.due[0]
+        if first < board.dates[0]:
+            return len(board.dates) + 1, -need.weight
         room = sum(1 for t, d in enumerate(board.dates) if d <= first and sid in board.index[t])
         return room, -need.weight
 

@@ -30,7 +30,9 @@ def horizon_days(base: Problem, dates: list[date], closed: dict[str, set[date]] 
     closed = closed or {}
     days = []
     for d in dates:
-        stops = tuple(replace(s, windows=()) if d in closed.get(s.id, ()) else s for s in base.stops)
+        stops = tuple(
+            replace(s, windows=()) if d in closed.get(s.id, ()) else s for s in base.stops
+        )
         days.append(replace(base, stops=stops, date=d.isoformat()))
     return days
 
