@@ -3,8 +3,8 @@
 The state is one stop sequence per day (indices into that day's ``Problem.stops``) and, per
 account, the days it is planned on. Every sequence kept is feasible under the scheduler (break
 included), so any state is a valid plan. The objective is lexicographic: value first (see
-``Need.value``), then cost = driving seconds + ``DEFER_SECONDS`` x the account's weight per
-day a visit waits (so the more valuable visits take the earlier days when days are scarce).
+``Need.value``), then cost = driving seconds + a deferral cost per day a visit waits (see
+``Board.defer``): valuable visits due soon take the earlier days when days are scarce.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Board:
         self.index = [{s.id: i for i, s in enumerate(p.stops) if s.windows} for p in days]
         self.seqs: list[list[int]] = [[] for _ in days]
         self.on: dict[str, list[int]] = {sid: [] for sid in needs}
+        self._defer: dict[str, float] = {}
 
     # --- reading the state ---------------------------------------------------------------
     def stop_id(self, t: int, i: int) -> str:
@@ -49,9 +50,23 @@ class Board:
         return travel + sum(self.defer(sid) * t for sid, ts in self.on.items() for t in ts)
 
     def defer(self, sid: str) -> float:
-        """What putting off a visit of ``sid`` by one day costs, in seconds of driving."""
-        need = self.needs.get(sid)
-        return 0.0 if need is None else DEFER_SECONDS * need.weight
+        """What putting off a visit of ``sid`` by one day costs, in seconds of driving.
+
+        ``DEFER_SECONDS`` x weight spread over the days it has left (before its first due date,
+        or to its period's end once late): waiting is dear for a valuable visit due soon and
+        nearly free for one with weeks to go, so driving decides there.
+        """
+        rate = self._defer.get(sid)
+        if rate is None:
+            need = self.needs.get(sid)
+            if need is None or not need.due:
+                rate = 0.0
+            else:
+                last = need.due[0] if need.due[0] >= self.dates[0] else need.period_end
+                left = sum(1 for d in self.dates if d <= last)
+                rate = DEFER_SECONDS * need.weight / max(1, left)
+            self._defer[sid] = rate
+        return rate
 
     def allowed(self, sid: str, t: int, without: int | None = None) -> bool:
         """May ``sid`` get a visit on day ``t``: open, visits still owed, spacing kept."""

@@ -11,10 +11,10 @@ from routing.models import DroppedStop, Plan
 # its period (it still counts for the period, the account waited): per unit of account weight.
 IN_TIME = 10
 LATE = 4
-# Each day a visit is put off costs as much as this much extra driving, times the account's
-# weight: among plans of equal value the one that visits earlier wins (a visit missed today
-# still has days to move to), and the valuable accounts get the early days first.
-DEFER_SECONDS = 20
+# Putting a visit off over all the days it has left costs as much as this much extra driving,
+# times the account's weight: among plans of equal value the one that visits earlier wins (a
+# visit missed today still has days to move to), most so for valuable visits due soon.
+DEFER_SECONDS = 300
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from datetime import date
@@ -26,6 +27,10 @@ from routing.solver import solve
 
 # Share of the time limit the assignment across days gets; routing the days has the rest.
 ASSIGN_SHARE = 0.45
+# A visit with at most this many open days left before its due date is inserted first.
+PRESSING_DAYS = 2
+# A visit planned for a later day enters the first day's solve at this fraction of its value.
+PULL_DISCOUNT = 10
 # Of the routing time, the share of the first day when only it is solved in full.
 FIRST_DAY_SHARE = 0.85
 
@@ -55,21 +60,35 @@ def _dates(days: list[Problem]) -> list[date]:
 
 
 def _order(board: Board) -> list[str]:
-    """Most pressing first: fewest open days left before the first due date, then weight.
+    """Insertion order: pressing visits, then the others in time, then the late ones.
 
-    A visit already past its due date loses nothing more by waiting (it counts as late on any
-    day of its period), so it comes after every visit that can still be made in time.
+    Pressing: at most ``PRESSING_DAYS`` open days left before the first due date (fewest
+    first, then weight). A late visit loses nothing more by waiting (it counts as late on any
+    day of its period), so it comes last. Within the other two classes visits go in a sweep
+    around home (by bearing), so consecutive insertions are neighbours and each day fills with
+    one area rather than with whatever came first in a list (the sweep of periodic routing).
     """
+    first_day = board.days[0]
+    home = first_day.start
+    where = {s.id: s.location for p in board.days for s in p.stops if s.location is not None}
 
-    def slack(sid: str) -> tuple[int, float]:
+    def bearing(sid: str) -> float:
+        loc = where.get(sid)
+        if home is None or loc is None:
+            return 0.0
+        return math.atan2(loc.lat - home.lat, loc.lon - home.lon)
+
+    def key(sid: str) -> tuple[int, float, float]:
         need = board.needs[sid]
         first = need.due[0]
         if first < board.dates[0]:
-            return len(board.dates) + 1, -need.weight
+            return 2, bearing(sid), -need.weight
         room = sum(1 for t, d in enumerate(board.dates) if d <= first and sid in board.index[t])
-        return room, -need.weight
+        if room <= PRESSING_DAYS:
+            return 0, room, -need.weight
+        return 1, bearing(sid), -need.weight
 
-    return sorted((sid for sid, n in board.needs.items() if n.due), key=slack)
+    return sorted((sid for sid, n in board.needs.items() if n.due), key=key)
 
 
 def _appointments(board: Board) -> None:
@@ -167,13 +186,27 @@ def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -
             if ts is None
             else board.account_value(sid, ts) - board.account_value(sid, [u for u in ts if u != t])
         )
+    pulled: dict[int, int] = {}  # stop index -> the later day it is taken from
     if extras:
         for sid in board.needs:
-            if board.allowed(sid, t) and not board.on[sid]:
-                x = board.index[t][sid]
-                if x not in worth and board.gain_on(sid, t) > 0:
+            if sid not in board.index[t] or board.index[t][sid] in worth:
+                continue
+            x = board.index[t][sid]
+            if not board.on[sid]:
+                if board.allowed(sid, t) and board.gain_on(sid, t) > 0:
                     keep.append(x)
                     worth[x] = board.gain_on(sid, t)
+                continue
+                # A visit planned for a later day is worth less today (it can still be made then):
+            # taken only where it fits in beside the day's own visits, freeing its later day.
+            later = [u for u in board.on[sid] if u > t]
+            if later and board.allowed(sid, t, without=later[0]):
+                rest = [u for u in board.on[sid] if u != later[0]]
+                gain = board.account_value(sid, [*rest, t]) - board.account_value(sid, rest)
+                if gain > 0:
+                    keep.append(x)
+                    worth[x] = max(1, gain // PULL_DISCOUNT)
+                    pulled[x] = later[0]
     for s in p.stops:  # an appointment that did not fit the greedy order still goes to the solver
         if s.required and s.windows and board.index[t][s.id] not in worth:
             keep.append(board.index[t][s.id])
@@ -205,6 +238,10 @@ def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -
     for x in set(board.seqs[t]) - set(seq):
         board.take(t, p.stops[x].id, [i for i in board.seqs[t] if i != x])
     for x in seq:
+        if x in pulled:
+            sid = p.stops[x].id
+            u = pulled[x]
+            board.take(u, sid, [i for i in board.seqs[u] if i != board.index[u][sid]])
         if x not in board.seqs[t]:
             board.put(t, p.stops[x].id, board.seqs[t] + [x])
     board.seqs[t] = list(seq)
