@@ -22,17 +22,20 @@ from routing.horizon.model import (
     planned_for,
 )
 from routing.models import CLOSED, DroppedStop, Plan, Problem, ProblemError, RoutingError
-from routing.schedule import build_plan, simulate, travel_of, value_of
+from routing.schedule import build_plan, drop_reason, simulate, travel_of, value_of
 from routing.solver import solve
 
 # Share of the time limit the assignment across days gets; routing the days has the rest.
-ASSIGN_SHARE = 0.45
+ASSIGN_SHARE = 0.35
 # A visit with at most this many open days left before its due date is inserted first.
 PRESSING_DAYS = 2
 # A visit planned for a later day enters the first day's solve at this fraction of its value.
 PULL_DISCOUNT = 10
+PULL_MAX = 12
 # Of the routing time, the share of the first day when only it is solved in full.
-FIRST_DAY_SHARE = 0.85
+FIRST_DAY_SHARE = 0.9
+# Share of the time limit kept for what follows the routing: later days, reasons, checks.
+FINISH_SHARE = 0.15
 
 
 def restrict(p: Problem, keep: list[int]) -> Problem:
@@ -156,7 +159,8 @@ def _reason(board: Board, t: int, sid: str, default: str) -> str:
         u = later[0]
         k = sorted(board.on[sid]).index(u)
         late = None
-        if k < len(need.due) and board.dates[u] > need.due[k]:
+        # A visit already overdue on the first day is late on any day: no excuse to give.
+        if k < len(need.due) and board.dates[u] > need.due[k] >= board.dates[0]:
             open_before = any(
                 sid in board.index[v] and board.dates[v] <= need.due[k]
                 for v in range(len(board.days))
@@ -170,6 +174,28 @@ def _reason(board: Board, t: int, sid: str, default: str) -> str:
 
 def _key(p: Problem, seq: list[int]) -> tuple[int, int]:
     return value_of(p, seq), -travel_of(p, seq)
+
+
+def _owes(board: Board, sid: str) -> bool:
+    need = board.needs.get(sid)
+    return need is not None and bool(need.due)
+
+
+def _plan_of(board: Board, t: int, seq: list[int], solver: str) -> Plan:
+    """The Plan of ``seq`` on day ``t``'s own Problem. Built on the day cut down to its route:
+    the reasons of the others come from the horizon (``_reason``), and working out the day
+    solver's own reason for each of a hundred candidates would cost more than the plan."""
+    p = board.days[t]
+    keep = sorted(seq)
+    at = {x: k for k, x in enumerate(keep)}
+    plan = build_plan(restrict(p, keep), [at[x] for x in seq], solver)
+    inside = set(seq)
+    plan.dropped = [
+        DroppedStop(s.id, "" if _owes(board, s.id) else drop_reason(p, seq, i))
+        for i, s in enumerate(p.stops)
+        if i not in inside
+    ]
+    return plan
 
 
 def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -> Plan:
@@ -204,9 +230,15 @@ def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -
                 rest = [u for u in board.on[sid] if u != later[0]]
                 gain = board.account_value(sid, [*rest, t]) - board.account_value(sid, rest)
                 if gain > 0:
-                    keep.append(x)
-                    worth[x] = max(1, gain // PULL_DISCOUNT)
                     pulled[x] = later[0]
+                    worth[x] = max(1, gain // PULL_DISCOUNT)
+        # Only the nearest of them: they can only fit in beside the day's route, and a big
+        # problem costs the day solver time that its own visits need.
+        route_nodes = [0, *(i + 1 for i in board.seqs[t])]
+        near = sorted(pulled, key=lambda x: min(p.durations[n][x + 1] for n in route_nodes))
+        for x in near[PULL_MAX:]:
+            del pulled[x], worth[x]
+        keep += list(pulled)
     for s in p.stops:  # an appointment that did not fit the greedy order still goes to the solver
         if s.required and s.windows and board.index[t][s.id] not in worth:
             keep.append(board.index[t][s.id])
@@ -245,7 +277,7 @@ def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -
         if x not in board.seqs[t]:
             board.put(t, p.stops[x].id, board.seqs[t] + [x])
     board.seqs[t] = list(seq)
-    plan = build_plan(p, seq, solver)
+    plan = _plan_of(board, t, seq, solver)
     if not fast:
         plan.notes = sub_plan.notes
     return plan
@@ -278,7 +310,8 @@ def solve_horizon(
     plans: list[Plan] = []
     notes: list[str] = []
     for t in range(len(days)):
-        left = max(0.0, deadline - time.monotonic())
+        # Kept back for the later days, the reasons and the checks.
+        left = max(0.0, deadline - FINISH_SHARE * time_limit_s - time.monotonic())
         # The week routes every day in turn; the horizon only its first day in full.
         share = 1 / (len(days) - t) if route_all else FIRST_DAY_SHARE if t == 0 else 0.0
         limit = left * share
