@@ -34,7 +34,10 @@ builds on it.) What we take, and where we differ:
   state is feasible. Each day's driving is tightened by ``routing.ils.shorten`` in between.
 * Routing: the first day is routed by the day solver (``routing.solver.solve``: VROOM, PyVRP
   or OR-Tools, ILS, checked) over the visits assigned to it plus the visits planned nowhere,
-  valued by the horizon; the assignment's own route is kept when the solver finds no better.
+  valued by the horizon, plus the ``PULL_MAX`` nearest visits planned for later days at a
+  tenth of their value (a visit still makeable later is worth less today: it only fills a gap
+  beside the day's own visits, and frees its later day); the assignment's own route is kept
+  when the solver finds no better.
   A visit the solver trades away gets a later day if one has room. Later days keep the
   assignment's tightened routes (they are re-planned each morning from what really happened:
   touches logged, visits missed); with ``route_all`` (the week plan) every day is solved in
@@ -44,8 +47,13 @@ builds on it.) What we take, and where we differ:
   left before its due date this month", "no room on the days left this month", "too soon after
   its last visit on the days left", "cannot be reached within its opening hours on the days
   left"); appointments that cannot be kept keep the day solver's reason.
+* Insertion order: pressing visits first (at most ``PRESSING_DAYS`` open days left before the
+  due date), then the other in-time visits, then the late ones, the last two in a sweep around
+  home by bearing, so each day fills with one area (the sweep of periodic vehicle routing):
+  measured on the demo month it is what brought the driving per visit below the day planner's.
 * Time: the assignment gets ``ASSIGN_SHARE`` of the limit (it usually stops sooner, at a
-  standstill), the first day's solve most of the rest; every plan passes ``check()``.
+  standstill), ``FINISH_SHARE`` is kept for the later days, reasons and checks, the first
+  day's solve has the rest; every plan passes ``check()``.
 """
 
 from routing.horizon.model import HorizonPlan, Need
