@@ -47,6 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.users.auth import install_auth
 
     tiers.provide(plan_store.known_tiers)
+    from backend.accounts import scope as account_scope
+    from backend.cadence import service as cadence_service
+    from backend.territories.departure import handover
+
+    account_scope.grant_read(handover.read_grant)
+    cadence_service.adjust_due(handover.intro_visits)
     install_auth(app)
     blueprints = (
         *users.BLUEPRINTS,

@@ -26,7 +26,8 @@ def register_commands(app: Flask) -> None:
     from backend.reminders import cli as reminders
     from backend.routes import cli as routes
     from backend.sync import cli as sync
+    from backend.territories import cli_departure as departures
 
-    for module in (demo, accounts, cadence, routes, reminders, sync):
+    for module in (demo, accounts, cadence, routes, reminders, sync, departures):
         for command in module.COMMANDS:
             app.cli.add_command(command)

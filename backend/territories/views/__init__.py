@@ -1,3 +1,5 @@
 """The territory manager's API; each module adds its blueprint to ``BLUEPRINTS``."""
 
-BLUEPRINTS: tuple = ()
+from backend.territories.views import departure
+
+BLUEPRINTS: tuple = (departure.blp,)
