@@ -51,6 +51,8 @@ PLAIN = {"day": DAY, "monday": MONDAY}
 BODIES = {
     ("/api/accounts/<int:account_id>", "PATCH"): {"name": "pwned"},
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
+    ("/api/users/<int:user_id>/departure", "POST"): {"strategy": "proposal"},
+    ("/api/users/<int:user_id>/carve", "POST"): {"territory_id": 1},
 }
 
 
