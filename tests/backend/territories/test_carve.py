@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -106,7 +107,7 @@ def test_route_replanning_goes_through_the_rq_queue(db, rq_app, login, staff, bo
         .get_json()
     )
     assert answer["replan"] == "queued"
-    day = answer["replanned"][0]["date"]
+    day = date.fromisoformat(answer["replanned"][0]["date"])
     stmt = select(RoutePlan).where(RoutePlan.rep_id == b.id, RoutePlan.date == day)
     assert db.session.scalar(stmt) is None  # not planned in the request
     make_worker(rq_app, name="departure-test-worker").work(burst=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -139,7 +139,7 @@ def test_new_owners_due_list_and_plan_favour_an_intro_visit_to_tier_a(db, login,
     # Ranked above everything else, so the day's plan takes them first.
     top = sorted(due, key=lambda d: -d["urgency"])[: len(tier_a)]
     assert {d["account_id"] for d in top} == tier_a
-    day = answer["replanned"][0]["date"]
+    day = date.fromisoformat(answer["replanned"][0]["date"])
     route = db.session.scalar(
         select(RoutePlan).where(RoutePlan.rep_id == b.id, RoutePlan.date == day)
     )
