@@ -39,6 +39,7 @@ class Departure(MethodView):
 
     @blp.arguments(DepartureInSchema)
     @blp.response(200, DepartureSchema)
+    @blp.alt_response(409, description="A departure of this rep is under way")
     def post(self, data, user_id):
         """Hand every account of a leaving rep to new owners in one action."""
         outcome = service.depart(

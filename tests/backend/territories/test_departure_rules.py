@@ -118,6 +118,18 @@ def test_named_mapping_with_a_default(db, login, staff, book):
     assert _owners(db, accounts)[accounts[0].id] == c.id
 
 
+def test_locked_accounts_move_too_a_departure_leaves_none_behind(db, login, staff, book):
+    old = staff["old"]
+    accounts = book(old, staff["territory"], 4, locked=True)
+    answer = (
+        login(staff["manager"])
+        .post(f"/api/users/{old.id}/departure", json={"strategy": "rule"})
+        .get_json()
+    )
+    assert answer["moves"] == 4
+    assert old.id not in set(_owners(db, accounts).values())
+
+
 def test_dry_run_reports_and_changes_nothing(db, login, staff, book):
     old = staff["old"]
     accounts = book(old, staff["territory"], 8)
