@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, false, insert, select, update
 
+from backend.accounts.models import Account
 from backend.cadence.engine.due import DueItem
 from backend.core.extensions import db
 from backend.core.models import utcnow
@@ -54,8 +55,6 @@ def write_handovers(
 def read_grant(user: User) -> ColumnElement[bool]:
     """Extra accounts ``user`` may read: a leaving rep keeps reading what they handed over
     until the window ends (registered with ``accounts.scope.grant_read``)."""
-    from backend.accounts.models import Account
-
     if user.role != "rep":
         return false()
     handed = select(Handover.account_id).where(
@@ -66,8 +65,6 @@ def read_grant(user: User) -> ColumnElement[bool]:
 
 def intro_visits(rep: User, as_of: date, items: list[DueItem]) -> list[DueItem]:
     """``items`` plus the rep's open introductory visits (registered with ``cadence.service``)."""
-    from backend.accounts.models import Account
-
     visited = select(Touch.id).where(
         Touch.account_id == Handover.account_id,
         Touch.rep_id == rep.id,
