@@ -116,11 +116,29 @@ def depart(
     moves.move_reminders(rep.id, chosen, now)
     outcome.departure_id = departure.id
     outcome.replanned = replan_items(set(counts), appointment_days, now)
+    if transition_days > 0:
+        # The leaving rep's planned days lose the accounts they no longer own.
+        outcome.replanned += planned_days(rep, now)
     if transition_days == 0:
         handover.deactivate(departure, rep, now)
         outcome.deactivated = True
     db.session.flush()
     return outcome
+
+
+def planned_days(rep: User, now: datetime) -> list[dict]:
+    """The rep's routes planned (not under way) from today over the next days, to re-plan."""
+    today = local_today(rep, now)
+    days = db.session.scalars(
+        select(RoutePlan.date)
+        .where(
+            RoutePlan.rep_id == rep.id,
+            RoutePlan.date.between(today, today + timedelta(days=REPLAN_HORIZON_DAYS)),
+            RoutePlan.status == "planned",
+        )
+        .order_by(RoutePlan.date)
+    )
+    return [{"rep_id": rep.id, "date": d.isoformat()} for d in days]
 
 
 def replan_items(rep_ids: set[int], extra_days: dict[int, set], now: datetime) -> list[dict]:
@@ -129,14 +147,7 @@ def replan_items(rep_ids: set[int], extra_days: dict[int, set], now: datetime) -
     already under way is left alone: re-planning it from scratch would drop visits made)."""
     items = []
     for rep in db.session.scalars(select(User).where(User.id.in_(rep_ids)).order_by(User.id)):
-        today = local_today(rep, now)
-        planned = db.session.scalars(
-            select(RoutePlan.date).where(
-                RoutePlan.rep_id == rep.id,
-                RoutePlan.date.between(today, today + timedelta(days=REPLAN_HORIZON_DAYS)),
-                RoutePlan.status == "planned",
-            )
-        )
-        days = {next_workday(today), *planned, *extra_days.get(rep.id, ())}
+        planned = [date.fromisoformat(i["date"]) for i in planned_days(rep, now)]
+        days = {next_workday(local_today(rep, now)), *planned, *extra_days.get(rep.id, ())}
         items += [{"rep_id": rep.id, "date": d.isoformat()} for d in sorted(days)]
     return items

@@ -201,3 +201,30 @@ def test_zero_days_deactivates_at_once_and_ends_the_old_reps_reading(db, login, 
     assert db.session.get(User, old.id).is_active is False
     assert phone.get(f"/api/accounts/{accounts[0].id}").status_code == 401
     assert login(c).get(f"/api/accounts/{accounts[0].id}").status_code == 200
+
+
+def test_the_leaving_reps_planned_days_lose_the_handed_over_accounts(db, login, staff, book):
+    from backend.core.models import utcnow
+    from backend.routes.models import RoutePlan
+    from backend.routes.service import planning
+    from backend.territories.departure.service import local_today, next_workday
+
+    old, b = staff["old"], staff["b"]
+    accounts = book(old, staff["territory"], 12, tier_a_every=1)
+    day = next_workday(local_today(old, utcnow()))
+    before = planning.plan_day(old, day)
+    db.session.commit()
+    assert before.stops
+    answer = (
+        login(staff["manager"])
+        .post(f"/api/users/{old.id}/departure", json={"strategy": "named", "to": {"rep_id": b.id}})
+        .get_json()
+    )
+    assert {"rep_id": old.id, "date": day.isoformat()} in answer["replanned"]
+    db.session.expire_all()
+    routes = {
+        r.rep_id: r for r in db.session.scalars(select(RoutePlan).where(RoutePlan.date == day))
+    }
+    moved = {a.id for a in accounts}
+    assert not moved & {s["account_id"] for s in routes[old.id].stops}
+    assert moved & {s["account_id"] for s in routes[b.id].stops}
