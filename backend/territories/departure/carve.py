@@ -93,4 +93,5 @@ def carve(
     db.session.flush()
     outcome = Outcome(len(chosen), dict(sorted(from_counts.items())), sorted(chosen))
     outcome.replanned = replan_items({rep.id}, {}, now) if chosen else []
+    outcome.audit_ref = f"carve:{rep.id}"
     return outcome

@@ -48,6 +48,7 @@ class DepartureSchema(BaseSchema):
     """What a departure did (or, with ``dry_run``, would do)."""
 
     departure_id = fields.Integer(allow_none=True)
+    audit_ref = fields.String(allow_none=True, metadata={"description": "ref of its audit entries"})
     moves = fields.Integer()
     by_owner = fields.Dict(keys=fields.String(), values=fields.Integer())
     account_ids = fields.List(fields.Integer())
@@ -70,6 +71,7 @@ class CarveSchema(BaseSchema):
 
     moves = fields.Integer()
     from_owner = fields.Dict(keys=fields.String(), values=fields.Integer())
+    audit_ref = fields.String()
     account_ids = fields.List(fields.Integer())
     replanned = fields.List(fields.Nested(ReplanSchema))
     replan = fields.String()

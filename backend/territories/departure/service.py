@@ -35,6 +35,7 @@ class Outcome:
     replanned: list[dict] = field(default_factory=list)
     transition_until: datetime | None = None
     departure_id: int | None = None
+    audit_ref: str | None = None  # the ``ref`` of this action's audit entries
     deactivated: bool = False
     dry_run: bool = False
 
@@ -115,6 +116,7 @@ def depart(
     appointment_days = moves.move_appointments(rep.id, chosen, today)
     moves.move_reminders(rep.id, chosen, now)
     outcome.departure_id = departure.id
+    outcome.audit_ref = f"departure:{departure.id}"
     outcome.replanned = replan_items(set(counts), appointment_days, now)
     if transition_days > 0:
         # The leaving rep's planned days lose the accounts they no longer own.

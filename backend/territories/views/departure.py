@@ -74,6 +74,7 @@ class Carve(MethodView):
             "moves": outcome.moves,
             "from_owner": outcome.by_owner,
             "account_ids": outcome.account_ids,
+            "audit_ref": outcome.audit_ref,
             "replanned": outcome.replanned,
             "replan": _replan(outcome.replanned),
         }

@@ -94,6 +94,8 @@ def test_departure_of_a_rep_with_500_accounts(db, login, staff, book):
     ).all()
     assert sorted(e.account_id for e in entries) == sorted(ids)
     assert all(e.old_value == old.id and e.new_value == owners[e.account_id] for e in entries)
+    refs = set(db.session.scalars(select(AuditEntry.ref).where(AuditEntry.source == "departure")))
+    assert refs == {answer["audit_ref"]} == {f"departure:{answer['departure_id']}"}
     listed = boss.get("/api/audit", query_string={"account_id": ids[0]}).get_json()
     assert listed[0]["source"] == "departure" and listed[0]["new_value"] == owners[ids[0]]
     # The old rep's phone gets a leave for every account at its next pull.
