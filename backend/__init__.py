@@ -18,6 +18,7 @@ MODELS = (
     "backend.sync.models",
     "backend.reminders.models",
     "backend.territories.models",
+    "backend.pipeline.models",
 )
 
 
@@ -37,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.cadence import views as cadence
     from backend.cli import register_commands
     from backend.core import tiers
+    from backend.pipeline import status as pipeline_status
+    from backend.pipeline import views as pipeline
     from backend.reminders import views as reminders
     from backend.routes import views as routes
     from backend.sync import views as sync
@@ -63,10 +66,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         sync.blp,
         reminders.blp,
         *territories.BLUEPRINTS,
+        *pipeline.BLUEPRINTS,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     changelog.install(app)
+    pipeline_status.install()
     register_commands(app)
     if app.config.get("REMINDERS_IN_PROCESS"):  # opt-in: one process serving alone
         from backend.reminders.jobs import install_scheduler

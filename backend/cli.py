@@ -23,11 +23,14 @@ def register_commands(app: Flask) -> None:
     from backend.accounts import cli as accounts
     from backend.cadence import cli as cadence
     from backend.demo import cli as demo
+    from backend.pipeline import cli as pipeline
     from backend.reminders import cli as reminders
     from backend.routes import cli as routes
     from backend.sync import cli as sync
+    from backend.territories import cli as territories
     from backend.territories import cli_departure as departures
 
-    for module in (demo, accounts, cadence, routes, reminders, sync, departures):
+    for module in (demo, accounts, pipeline, cadence, routes, reminders, sync, territories,
+                   departures):  # fmt: skip
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -11,6 +11,7 @@ from sync import _fields as f
 from sync.constants import (
     ACCOUNT_STATUSES,
     KARE_VALUES,
+    OPPORTUNITY_STAGES,
     STOP_STATUSES,
     TOUCH_OUTCOMES,
     TOUCH_TYPES,
@@ -81,7 +82,17 @@ class RouteReorder:
     order: tuple[f.RowId, ...]
 
 
-Payload = TouchLog | AccountUpdate | StopUpdate | RouteReorder
+@dataclass(frozen=True)
+class OpportunityUpdate:
+    """`opportunity.update`: field-level edit of the rep's deal against the version seen."""
+
+    opportunity_id: f.RowId
+    base_version: int
+    base: Mapping[str, Any]
+    changes: Mapping[str, Any]
+
+
+Payload = TouchLog | AccountUpdate | StopUpdate | RouteReorder | OpportunityUpdate
 
 
 def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
@@ -197,6 +208,39 @@ def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
     return AccountUpdate(account_id, base_version, dict(base), dict(changes))
 
 
+_OPPORTUNITY_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
+    "name": lambda v, p, e: f.as_str(v, p, e, max_len=200),
+    "stage": lambda v, p, e: f.as_choice(v, p, e, OPPORTUNITY_STAGES),
+    "amount": lambda v, p, e: f.as_number(v, p, e, 0, 1e12),
+    "lost_reason": lambda v, p, e: f.as_str(v, p, e, max_len=500, nullable=True, allow_empty=True),
+}
+
+
+def _opportunity(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityUpdate | None:
+    f.unknown_keys(a, OpportunityUpdate.__dataclass_fields__, p, e)
+    opp_id = f.as_row_id(f.get(a, "opportunity_id", p, e), f.join(p, "opportunity_id"), e)
+    base_version = f.as_int(
+        f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
+    )
+    base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
+    changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
+    if changes is not None:
+        if not changes:
+            e.add(f.join(p, "changes"), "Must change at least one field.")
+        for name, value in changes.items():
+            cp = f.join(f.join(p, "changes"), name)
+            check = _OPPORTUNITY_FIELD_CHECKS.get(name)
+            if check is None:
+                e.add(cp, NOT_EDITABLE_MESSAGE)
+                continue
+            check(value, cp, e)
+            if base is not None and name not in base:
+                e.add(f.join(f.join(p, "base"), name), "Missing base value for a changed field.")
+    if e or opp_id is None or base_version is None or base is None or changes is None:
+        return None
+    return OpportunityUpdate(opp_id, base_version, dict(base), dict(changes))
+
+
 def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
     f.unknown_keys(a, StopUpdate.__dataclass_fields__, p, e)
     route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
@@ -247,6 +291,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any], str, f.Errors], Payload | None]
     MutationName.ACCOUNT_UPDATE: _account,
     MutationName.STOP_UPDATE: _stop,
     MutationName.ROUTE_REORDER: _reorder,
+    MutationName.OPPORTUNITY_UPDATE: _opportunity,
 }
 
 

@@ -24,6 +24,7 @@ class MutationName(StrEnum):
     ACCOUNT_UPDATE = "account.update"
     STOP_UPDATE = "stop.update"
     ROUTE_REORDER = "route.reorder"
+    OPPORTUNITY_UPDATE = "opportunity.update"
 
 
 MUTATION_NAMES: Final = frozenset(m.value for m in MutationName)
@@ -62,6 +63,7 @@ class Entity(StrEnum):
     ROUTE = "route"
     DUE = "due"
     PLAN = "plan"
+    OPPORTUNITY = "opportunity"
 
 
 class Op(StrEnum):
@@ -76,12 +78,15 @@ class Op(StrEnum):
 EDITABLE_ACCOUNT_FIELDS: Final = frozenset(
     {"notes", "contacts", "tier", "kare", "status", "opening_hours", "address", "name"}
 )
+# What a rep may change on their own deal offline (owner and account are the manager's).
+EDITABLE_OPPORTUNITY_FIELDS: Final = frozenset({"name", "stage", "amount", "lost_reason"})
 # The domain's vocabulary, defined once for the protocol and the backend alike (the backend
 # imports it from here: this package is pure, so it cannot import the backend). Order matters
 # where it is shown to people and where the cadence engine ranks touch types.
 KARE_VALUES: Final = ("keep", "attain", "recapture", "expand")
 ACCOUNT_STATUSES: Final = ("lead", "opportunity", "customer")
 TOUCH_TYPES: Final = ("visit", "call", "email")
+OPPORTUNITY_STAGES: Final = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
 TOUCH_OUTCOMES: Final = ("positive", "neutral", "negative", "no_contact")
 STOP_STATUSES: Final = ("planned", "arrived", "done", "skipped")
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

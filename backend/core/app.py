@@ -37,6 +37,13 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config.from_object(TestConfig)
         app.config.update(test_config)
 
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client address (login limits, logs) and the scheme come from the proxies' headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from backend.core import input_guard
 
     input_guard.install(app)

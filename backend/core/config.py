@@ -20,7 +20,10 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per 5 minutes"
+    LOGIN_RATE_LIMIT = "5 per 5 minutes"  # failed logins per account and client address
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 5 minutes"  # failed logins per client address, any account
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
+    PROXY_FIX_HOPS = 0
 
     API_TITLE = "FieldRep API"
     API_VERSION = "1.0"
@@ -70,10 +73,34 @@ class Config:
     ROUTE_TIME_LIMIT_MAX = 2.0
     ROUTE_SOLVER_WORKERS = 2
 
+    # Territory workload and rebalancing (backend/territories): minutes a call or an email
+    # takes, visits a rep makes a day (for the travel estimate), the parity a proposal aims at
+    # (a team within it counts as balanced) and the CP-SAT budget.
+    WORKLOAD_CALL_MINUTES = 10
+    WORKLOAD_EMAIL_MINUTES = 5
+    WORKLOAD_VISITS_PER_DAY = 6
+    REBALANCE_TARGET_PARITY = 0.05
+    REBALANCE_TIME_LIMIT_S = 8.0
+    REBALANCE_WORKERS = 2
+    # Pipeline reports: what an hour of visiting and a kilometre of driving cost.
+    VISIT_HOURLY_RATE = 60.0
+    TRAVEL_COST_PER_KM = 0.30
+    # The weekly summary email to each manager (off by default) and its SMTP server.
+    SUMMARY_EMAIL_ENABLED = False
+    SUMMARY_EMAIL_FROM = "fieldrep@localhost"
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+
     REDIS_URL: str | None = None
     PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     VAPID_SUBJECT = "mailto:admin@fieldrep.local"
+    # Push services the reminder job may POST to; unset: the browsers' own (see
+    # backend/reminders/service/endpoints.py). "*" admits any host that resolves to a public address.
+    PUSH_SERVICE_HOSTS: list[str] | None = None
     VAPID_PRIVATE_KEY: str | None = None
 
 

@@ -18,18 +18,25 @@ from backend.users import service as users
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Create the data, do not start the server.")
 @click.option("--reminders/--no-reminders", default=True, help="Run push reminders in-process.")
+@click.option("--unbalanced", is_flag=True, help="Give the reps very different books.")
 @with_appcontext
-def demo_command(host: str, port: int, no_serve: bool, reminders: bool) -> None:
+def demo_command(host: str, port: int, no_serve: bool, reminders: bool, unbalanced: bool) -> None:
     """Create (or reuse) a demo instance with realistic data, then serve it."""
     upgrade()
     if demo.demo_exists():
         click.echo("Demo data already present; reusing it.")
     else:
         with click.progressbar(length=1, label="Creating demo data") as bar:
-            info = demo.seed(hash_method=users.configured_hash_method(current_app.config))
+            info = demo.seed(
+                hash_method=users.configured_hash_method(current_app.config),
+                unbalanced=unbalanced,
+            )
             db.session.commit()
             bar.update(1)
-        click.echo(f"Created {info['accounts']} accounts and {info['touches']} touches.")
+        click.echo(
+            f"Created {info['accounts']} accounts, {info['touches']} touches and "
+            f"{info['opportunities']} opportunities."
+        )
         _plan_today()
     click.echo(f"\nDemo logins (password: {demo.PASSWORD})")
     click.echo(f"  manager  {demo.MANAGER}")

@@ -13,6 +13,7 @@ from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.core import changes
 from backend.core.extensions import db
+from backend.demo.pipeline import seed_pipeline
 from backend.touches.models import Touch
 from backend.users import service as users
 from backend.users.models import User
@@ -115,10 +116,13 @@ def seed(
     today: date | None = None,
     seed_value: int = 7,
     hash_method: str = users.DEFAULT_HASH_METHOD,
+    unbalanced: bool = False,
 ) -> dict:
     """Create the demo organisation; returns the logins. Deterministic for a given seed.
 
     ``hash_method`` hashes the demo password (the CLI passes the configured one).
+    ``unbalanced`` gives the reps very different books (twice, once, half the accounts in
+    turn), a team for the rebalancing proposal to work on.
     """
     rng = random.Random(seed_value)
     today = today or datetime.now(ZoneInfo(TZ)).date()
@@ -160,9 +164,10 @@ def seed(
         reps.append(rep)
 
     accounts: list[Account] = []
-    for rep in reps:
+    for i, rep in enumerate(reps):
         territory = rep.territories[0]
-        for _ in range(accounts_per_rep):
+        count = int(accounts_per_rep * (2.0, 1.0, 0.5)[i % 3]) if unbalanced else accounts_per_rep
+        for _ in range(count):
             accounts.append(_make_account(rng, rep, territory.id, len(accounts) + 1))
     db.session.add_all(accounts)
     db.session.flush()
@@ -173,6 +178,7 @@ def seed(
     for t in touches:
         changes.record("touch", t["id"], account_id=t["account_id"], rep_id=t["rep_id"])
     db.session.flush()
+    deals = seed_pipeline(accounts, reps, manager, today, seed_value)
     return {
         "password": PASSWORD,
         "admin": ADMIN,
@@ -180,6 +186,7 @@ def seed(
         "reps": [r.email for r in reps],
         "accounts": len(accounts),
         "touches": len(touches),
+        "opportunities": deals["opportunities"],
     }
 
 

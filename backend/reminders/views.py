@@ -15,6 +15,7 @@ from backend.reminders.schemas import (
     preferences_in,
     preferences_out,
 )
+from backend.reminders.service import endpoints
 from backend.reminders.service import prefs as reminder_prefs
 from backend.reminders.service import subscriptions as push_subscriptions
 
@@ -50,6 +51,7 @@ class Subscriptions(MethodView):
             user(),
             data,
             allow_local_http=bool(current_app.config.get("PUSH_ALLOW_LOCAL_HTTP")),
+            allowed_hosts=endpoints.service_hosts(current_app.config),
             user_agent=request.headers.get("User-Agent", ""),
         )
         db.session.commit()

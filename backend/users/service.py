@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from sqlalchemy import select
@@ -11,10 +12,14 @@ from backend.core.errors import Invalid, NotFound, Unauthorized
 from backend.core.extensions import db
 from backend.users.models import Territory, User
 
-# Compared against when the email is unknown, so timing does not reveal which emails exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
-
 DEFAULT_HASH_METHOD = "scrypt"
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """Compared against when the email is unknown (or the user inactive), so that answer costs
+    what a wrong password costs: the same method and work factor users' hashes are made with."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def configured_hash_method(config: Mapping) -> str:
@@ -27,11 +32,14 @@ def hash_password(password: str, method: str = DEFAULT_HASH_METHOD) -> str:
     return generate_password_hash(password, method=method)
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active user with these credentials, or Unauthorized."""
+def authenticate(email: str, password: str, *, hash_method: str = DEFAULT_HASH_METHOD) -> User:
+    """The active user with these credentials, or Unauthorized.
+
+    ``hash_method``: the one new users' passwords are hashed with (``configured_hash_method``).
+    """
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(hash_method), password)
         raise Unauthorized("Wrong email or password.")
     if not check_password_hash(user.password_hash, password):
         raise Unauthorized("Wrong email or password.")

@@ -43,14 +43,68 @@ def _appointment(victim, make_account):
     return booked.id
 
 
+def _proposal(victim, make_account):
+    """A rebalancing proposal for the victim's territory, made by its manager."""
+    from backend.core.extensions import db
+    from backend.territories.models import Proposal
+
+    proposal = Proposal(
+        created_by_id=victim["territory"].manager_id,
+        territory_id=victim["territory"].id,
+        territory_ids=[victim["territory"].id],
+        period="2026-12",
+        moves=[
+            {
+                "account_id": _account(victim, make_account),
+                "from_rep": victim["rep"].id,
+                "to_rep": victim["rep"].id,
+            }
+        ],
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal.id
+
+
+def _opportunity(victim, make_account):
+    from backend.core.extensions import db
+    from backend.pipeline.service import opportunities
+
+    account_id = _account(victim, make_account)
+    opp = opportunities.create_opportunity(
+        victim["rep"], {"account_id": account_id, "name": "Deal", "amount": 1000.0}
+    )
+    db.session.commit()
+    return opp.id
+
+
+def _quota(victim, make_account):
+    from backend.core.extensions import db
+    from backend.pipeline.models import Quota
+
+    quota = Quota(period="2026-Q4", rep_id=victim["rep"].id, revenue=1000.0, activity={})
+    db.session.add(quota)
+    db.session.commit()
+    return quota.id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
-KINDS = {"account_id": _account, "user_id": _user, "appointment_id": _appointment}
+KINDS = {
+    "account_id": _account,
+    "user_id": _user,
+    "appointment_id": _appointment,
+    "proposal_id": _proposal,
+    "opportunity_id": _opportunity,
+    "quota_id": _quota,
+}
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}
 # A body that passes validation, so the scope check (not the schema) is what answers.
 BODIES = {
     ("/api/accounts/<int:account_id>", "PATCH"): {"name": "pwned"},
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
+    ("/api/opportunities/<int:opportunity_id>", "PATCH"): {"name": "pwned"},
+    ("/api/quotas/<int:quota_id>", "PATCH"): {"revenue": 1.0},
     ("/api/users/<int:user_id>/departure", "POST"): {"strategy": "proposal"},
     ("/api/users/<int:user_id>/carve", "POST"): {"territory_id": 1},
 }

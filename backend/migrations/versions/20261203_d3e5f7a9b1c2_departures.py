@@ -1,7 +1,7 @@
 """rep departures and account handovers (the transition window)
 
 Revision ID: d3e5f7a9b1c2
-Revises: c4f8a2d6e913
+Revises: d8e4b1f6a2c7
 Create Date: 2026-12-03 09:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd3e5f7a9b1c2'
-down_revision = 'c4f8a2d6e913'
+down_revision = 'd8e4b1f6a2c7'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from backend.core.extensions import db
 from backend.core.jobs import get_queue
 from backend.reminders.models import PushSubscription, ReminderLog, ReminderSend
+from backend.reminders.service import endpoints
 from backend.reminders.service.subscriptions import vapid_key
 from backend.reminders.webpush import delivery
 from backend.reminders.webpush.delivery import Outcome, PushMessage, RetryPolicy
@@ -66,10 +67,14 @@ def deliver_sends(send_ids: list[int], *, app: Flask) -> Counter:
             .where(ReminderSend.id.in_(chunk))
         ).all()
     messages, targets = [], []
+    refused = _refused_endpoints(app, [sub for _, _, sub in rows if sub is not None])
     for send, entry, sub in rows:
         ttl = int((entry.expires_at - now).total_seconds())
         if sub is None:
             _set(send, "gone", None, "subscription removed before delivery")
+        elif sub.endpoint in refused:
+            log.warning("push endpoint refused for user %s: %s", sub.user_id, refused[sub.endpoint])
+            _set(send, "failed", None, f"endpoint refused: {refused[sub.endpoint]}")
         elif ttl <= 0:
             _set(send, "failed", None, "the rep's day ended before delivery")
         else:
@@ -101,6 +106,19 @@ def deliver_sends(send_ids: list[int], *, app: Flask) -> Counter:
         # Inline there is no delayed job: retry_due() in the next run picks these up instead.
         queue.enqueue_in(delay, deliver_sends, ids)
     return counts
+
+
+def _refused_endpoints(app: Flask, subs: list[PushSubscription]) -> dict[str, str]:
+    """Endpoints the job must not POST to now (checked again: DNS may have changed since)."""
+    allowed = endpoints.service_hosts(app.config)
+    local = bool(app.config.get("PUSH_ALLOW_LOCAL_HTTP"))
+    seen: dict[str, str | None] = {}
+    for sub in subs:
+        if sub.endpoint not in seen:
+            seen[sub.endpoint] = endpoints.endpoint_problem(
+                sub.endpoint, allowed_hosts=allowed, allow_local=local
+            )
+    return {endpoint: problem for endpoint, problem in seen.items() if problem}
 
 
 def retry_due(now: datetime) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,11 +14,11 @@ from sqlalchemy import delete, select
 from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.reminders.models import PushSubscription
+from backend.reminders.service import endpoints
 from backend.reminders.webpush import delivery, vapid
 from backend.users.models import User
 
 KEY_FILE = "vapid_private_key.pem"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _key_lock = threading.Lock()
 
 
@@ -41,7 +41,12 @@ def public_key(app: Flask) -> str:
 
 
 def subscribe(
-    user: User, data: Mapping[str, Any], *, allow_local_http: bool = False, user_agent: str = ""
+    user: User,
+    data: Mapping[str, Any],
+    *,
+    allow_local_http: bool = False,
+    allowed_hosts: Sequence[str] = endpoints.KNOWN_PUSH_SERVICES,
+    user_agent: str = "",
 ) -> tuple[PushSubscription, bool]:
     """Save a browser PushSubscription for ``user``; returns (subscription, created).
 
@@ -51,11 +56,16 @@ def subscribe(
     host = urlsplit(str(data.get("endpoint", ""))).hostname
     try:
         clean = delivery.validate_subscription(
-            data, allow_http=allow_local_http and host in LOCAL_HOSTS
+            data, allow_http=allow_local_http and host in endpoints.LOCAL_HOSTS
         )
     except ValueError as exc:
         field = "endpoint" if "endpoint" in str(exc) else "keys"
         raise Invalid("Not a usable push subscription.", {field: [str(exc)]}) from None
+    problem = endpoints.endpoint_problem(
+        clean["endpoint"], allowed_hosts=allowed_hosts, allow_local=allow_local_http
+    )
+    if problem:
+        raise Invalid("Not a usable push subscription.", {"endpoint": [problem]})
     sub = db.session.scalar(
         select(PushSubscription).where(PushSubscription.endpoint == clean["endpoint"])
     )

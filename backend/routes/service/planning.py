@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.cadence import service as cadence
 from backend.core import changes
-from backend.core.errors import Invalid
+from backend.core.errors import Conflict, Invalid
 from backend.core.extensions import db
 from backend.core.hours import WEEKDAYS, to_minutes
 from backend.routes.models import Appointment, RoutePlan
@@ -237,6 +237,29 @@ def _stop_doc(planned, account: Account, problem_stop: Stop, seq: int) -> dict:
     }
 
 
+def _claim(route: RoutePlan) -> None:
+    """Compare-and-swap the version this plan was built on, as every stop write does.
+
+    A stop update (a phone's sync, a REST call) that committed while the planner ran would
+    otherwise be overwritten by the new document: the plan is refused with a ``Conflict`` (409,
+    "plan again") and the stop update stands. The claim also takes the row's write lock first.
+    """
+    read = route.version
+    done = db.session.execute(
+        update(RoutePlan)
+        .where(RoutePlan.id == route.id, RoutePlan.version == read)
+        .values(version=read + 1),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if done != 1:
+        raise Conflict(
+            "The route changed while it was being planned; plan again.",
+            extra={"route_id": route.id},
+        )
+    # The ORM writes the new document with the claimed version (no second bump).
+    route.version = read + 1
+
+
 def store_plan(
     rep: User,
     day: date,
@@ -271,6 +294,8 @@ def store_plan(
     if route is None:
         route = RoutePlan(rep_id=rep.id, date=day, version=0)
         db.session.add(route)
+    else:
+        _claim(route)
     problem = day_problem.problem
     route.start_lat, route.start_lon = problem.start.lat, problem.start.lon
     route.end_lat, route.end_lon = problem.end.lat, problem.end.lon
@@ -294,7 +319,8 @@ def store_plan(
     # Only what the rep should know: travel fallbacks and engines that failed, not the log.
     route.notes = day_problem.notes + [n for n in plan.notes if " failed (" in n]
     route.status = "in_progress" if kept else "planned"
-    route.version += 1
+    if route.id is None:
+        route.version = 1
     db.session.flush()
     changes.record("route", route.id, rep_id=rep.id)
     return route

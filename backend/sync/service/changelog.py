@@ -22,6 +22,7 @@ from backend.cadence.models import CadencePlanVersion
 from backend.core import changes
 from backend.core.extensions import db
 from backend.core.models import utcnow
+from backend.pipeline.models import Opportunity
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncChange
 from backend.touches.models import Touch
@@ -30,7 +31,13 @@ from backend.touches.models import Touch
 SYNC_CHANGE_LOCK = 0x5359_4E43  # "SYNC"
 _PENDING = "sync_pending"
 _MARKS = "sync_savepoint_marks"
-_SYNCABLE = {Account: "account", Touch: "touch", RoutePlan: "route", CadencePlanVersion: "plan"}
+_SYNCABLE = {
+    Account: "account",
+    Touch: "touch",
+    RoutePlan: "route",
+    CadencePlanVersion: "plan",
+    Opportunity: "opportunity",
+}
 _installed = False
 
 
@@ -166,6 +173,9 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
         if ("account", str(account_id)) in details
     }
     history = _close_ownerships(session, accounts, previous)
+    rows_opp = _opportunity_rows(
+        session, sorted({int(i) for e, i in details if e == "opportunity"})
+    )
     rows: list[dict] = []
     due_reps: set[int] = set()
     for entity, entity_id in details:
@@ -179,19 +189,45 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
             rows.append(_row("route", entity_id, "put", rep_id=route_reps[int(entity_id)]))
         elif entity == "plan":
             rows.append(_row("plan", entity_id, "put"))  # everyone: the plan is global
+    rows += rows_opp
     rows += [_row("due", rep, "put", rep_id=rep) for rep in sorted(due_reps)]
     return rows
 
 
-def _last_audience(session: Session, account_ids: list[int]) -> dict[int, tuple[Any, Any]]:
-    """(owner, territory) each account had in its latest put/delete row: who saw it last."""
+def _opportunity_rows(session: Session, ids: list[int]) -> list[dict]:
+    """A put (or tombstone) per deal for its owner and its account's territory; a leave for
+    the owner or territory that saw it last when it moved."""
+    if not ids:
+        return []
+    found = session.execute(
+        select(Opportunity.id, Opportunity.owner_id, Opportunity.deleted_at, Account.territory_id)
+        .join(Account, Account.id == Opportunity.account_id)
+        .where(Opportunity.id.in_(ids))
+    ).all()
+    before = _last_audience(session, [r[0] for r in found], entity="opportunity")
+    rows: list[dict] = []
+    for opp_id, owner, deleted_at, territory in found:
+        old_rep, old_territory = before.get(opp_id, (owner, territory))
+        if old_rep is not None and old_rep != owner:
+            rows.append(_row("opportunity", opp_id, "leave", rep_id=old_rep))
+        if old_territory is not None and old_territory != territory:
+            rows.append(_row("opportunity", opp_id, "leave", territory_id=old_territory))
+        op = "delete" if deleted_at is not None else "put"
+        rows.append(_row("opportunity", opp_id, op, owner, territory))
+    return rows
+
+
+def _last_audience(
+    session: Session, account_ids: list[int], entity: str = "account"
+) -> dict[int, tuple[Any, Any]]:
+    """(owner, territory) each row had in its latest put/delete row: who saw it last."""
     if not account_ids:
         return {}
     ids = [str(i) for i in account_ids]
     latest = (
         select(func.max(SyncChange.seq))
         .where(
-            SyncChange.entity == "account",
+            SyncChange.entity == entity,
             SyncChange.entity_id.in_(ids),
             SyncChange.op != "leave",
         )

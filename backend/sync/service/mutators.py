@@ -15,6 +15,9 @@ from backend.accounts import service as accounts
 from backend.accounts.models import Account
 from backend.accounts.schemas import AccountSchema
 from backend.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from backend.pipeline.models import Opportunity
+from backend.pipeline.schemas import OpportunitySchema
+from backend.pipeline.service import opportunities
 from backend.routes.models import RoutePlan
 from backend.routes.service import route_stops
 from backend.sync.service.pull import account_in_scope, route_json
@@ -23,6 +26,7 @@ from backend.users.models import User
 from sync import Mutation, PushResult, Reason
 
 _account_schema = AccountSchema()
+_opportunity_schema = OpportunitySchema()
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Batch:
     owned: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     routes: dict[Any, RoutePlan] = field(default_factory=dict)
     touch_rules: touches.TouchRules = touches.TouchRules()
+    opportunities: dict[Any, Opportunity] = field(default_factory=dict)
 
     def account(self, account_id: Any) -> Account | None:
         """A live account, or None (unknown and deleted look the same to the client)."""
@@ -45,6 +50,14 @@ class Batch:
     def in_scope(self, account: Account) -> bool:
         """May the actor edit this account now?"""
         return account_in_scope(self.actor, account, self.managed)
+
+    def opportunity_in_scope(self, opp: Opportunity) -> bool:
+        """May the actor edit this deal now? (``pipeline.service.scope``, for a loaded row.)"""
+        if self.actor.role == "admin":
+            return True
+        if self.actor.role == "manager":
+            return opp.account.territory_id in self.managed
+        return opp.owner_id == self.actor.id
 
     def owned_before(self, account: Account) -> bool:
         """Did the actor own the account at some time (it moved away while they were offline)?"""
@@ -118,6 +131,22 @@ def _account_update(b: Batch, m: Mutation, p: sync.AccountUpdate) -> PushResult:
     return merge.result(m, _account_schema.dump(account))
 
 
+def _opportunity_update(b: Batch, m: Mutation, p: sync.OpportunityUpdate) -> PushResult:
+    """A field-level merge of the rep's edit of their deal, exactly like ``account.update``.
+
+    A deal outside the actor's scope answers not_found (whose deal it is stays private).
+    """
+    opp = b.opportunities.get(p.opportunity_id)
+    if opp is None or opp.deleted_at is not None or not b.opportunity_in_scope(opp):
+        return sync.rejected(m, Reason.NOT_FOUND)
+    editable = sync.EDITABLE_OPPORTUNITY_FIELDS
+    server = {name: getattr(opp, name) for name in editable}
+    merge = sync.merge_fields(server, opp.version, p.base_version, p.base, p.changes, editable)
+    if merge.changes_anything:
+        opportunities.apply_changes(b.actor, opp, dict(merge.writes))
+    return merge.result(m, _opportunity_schema.dump(opp))
+
+
 def _stop_update(b: Batch, m: Mutation, p: sync.StopUpdate) -> PushResult:
     route = b.routes.get(p.route_id)
     if route is None:
@@ -180,13 +209,15 @@ APPLY: dict[str, Callable[[Batch, Mutation, Any], PushResult]] = {
     sync.MutationName.ACCOUNT_UPDATE: _account_update,
     sync.MutationName.STOP_UPDATE: _stop_update,
     sync.MutationName.ROUTE_REORDER: _route_reorder,
+    sync.MutationName.OPPORTUNITY_UPDATE: _opportunity_update,
 }
 
 
 def domain_answer(m: Mutation, err: DomainError) -> PushResult:
     """A domain rule said no: a permanent, per-item answer (never a 500, never a retry loop)."""
     if isinstance(err, Invalid):
-        prefix = "args.changes." if m.name == sync.MutationName.ACCOUNT_UPDATE else "args."
+        edits = (sync.MutationName.ACCOUNT_UPDATE, sync.MutationName.OPPORTUNITY_UPDATE)
+        prefix = "args.changes." if m.name in edits else "args."
         errors = {f"{prefix}{k}": list(v) for k, v in (err.errors or {}).items()}
         return sync.rejected(m, Reason.INVALID, errors or {"args": [err.message]})
     if isinstance(err, Conflict) and m.name == sync.MutationName.TOUCH_LOG:

@@ -26,6 +26,8 @@ from backend.accounts.schemas import AccountSchema
 from backend.cadence import service as cadence
 from backend.cadence.schemas import PlanSchema
 from backend.core.extensions import db
+from backend.pipeline.models import Opportunity
+from backend.pipeline.schemas import OpportunitySchema
 from backend.routes.models import RoutePlan
 from backend.sync.models import SyncChange, SyncState
 from backend.touches.models import Touch
@@ -35,6 +37,7 @@ from sync import Change, Entity, Op
 
 _accounts = AccountSchema()
 _plan = PlanSchema()
+_opportunities = OpportunitySchema()
 # Routes a rep's phone keeps: this week and the next seven days.
 ROUTE_DAYS_AHEAD = 7
 
@@ -165,13 +168,13 @@ def _materialise(user: User, managed: set[int], rows: list[Any], today: date) ->
     """Current rows for the page's changes, in order, one change per entity (the latest)."""
     last: dict[tuple[str, str], Any] = {}
     for row in rows:
-        if row.entity in ("account", "touch", "route"):
+        if row.entity in ("account", "touch", "route", "opportunity"):
             last.pop((row.entity, row.entity_id), None)  # keep the latest position
             last[(row.entity, row.entity_id)] = row
         elif row.entity == "plan":
             last.pop(("plan", ""), None)
             last[("plan", "")] = row
-    ids: dict[str, list[Any]] = {"account": [], "touch": [], "route": []}
+    ids: dict[str, list[Any]] = {"account": [], "touch": [], "route": [], "opportunity": []}
     for (entity, entity_id), row in last.items():
         if entity in ids and row.op != "leave":
             ids[entity].append(entity_id)
@@ -182,6 +185,7 @@ def _materialise(user: User, managed: set[int], rows: list[Any], today: date) ->
     account_ids |= {t.account_id for t in loaded_touches.values() if t.rep_id != user.id}
     loaded_accounts = touch_accounts = _by_id(Account, sorted(account_ids))
     loaded_routes = _by_id(RoutePlan, [int(i) for i in ids["route"]])
+    loaded_opps = _by_id(Opportunity, [int(i) for i in ids["opportunity"]])
     monday = today - timedelta(days=today.weekday())
     out: list[Change] = []
     for (entity, entity_id), row in last.items():
@@ -206,6 +210,8 @@ def _materialise(user: User, managed: set[int], rows: list[Any], today: date) ->
                 and account_in_scope(user, account, managed)
             ):
                 out.append(Change(Entity.TOUCH, Op.PUT, touch.id, touch_json(touch)))
+        elif entity == "opportunity":
+            out += _opportunity_change(user, managed, loaded_opps.get(int(entity_id)), entity_id)
         elif entity == "route":
             route = loaded_routes.get(int(entity_id))
             if (
@@ -215,6 +221,19 @@ def _materialise(user: User, managed: set[int], rows: list[Any], today: date) ->
             ):
                 out.append(Change(Entity.ROUTE, Op.PUT, route.id, route_json(route)))
     return out
+
+
+def _opportunity_change(
+    user: User, managed: set[int], opp: Opportunity | None, entity_id: str
+) -> list[Change]:
+    """A deal's put when the caller may see it now, a tombstone when it is gone."""
+    if opp is None or opp.deleted_at is not None:
+        return [Change(Entity.OPPORTUNITY, Op.DELETE, int(entity_id))]
+    if user.role == "admin" or (
+        opp.owner_id == user.id if user.role == "rep" else opp.account.territory_id in managed
+    ):
+        return [Change(Entity.OPPORTUNITY, Op.PUT, opp.id, _opportunities.dump(opp))]
+    return []
 
 
 def _row_id(entity: str, entity_id: str) -> int | str:

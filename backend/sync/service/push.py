@@ -31,6 +31,7 @@ from backend.core import changes
 from backend.core.errors import DomainError
 from backend.core.extensions import db
 from backend.core.models import utcnow
+from backend.pipeline.models import Opportunity
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
 from backend.sync.service.mutators import APPLY, Batch, decide_touch, domain_answer
@@ -260,6 +261,7 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     account_ids: set[Any] = set()
     touch_ids: set[str] = set()
     route_ids: set[Any] = set()
+    opportunity_ids: set[Any] = set()
     for m in mutations:
         p = m.payload
         if isinstance(p, sync.TouchLog | sync.AccountUpdate):
@@ -268,6 +270,8 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
             touch_ids.add(p.id)
         if isinstance(p, sync.StopUpdate | sync.RouteReorder):
             route_ids.add(p.route_id)
+        if isinstance(p, sync.OpportunityUpdate):
+            opportunity_ids.add(p.opportunity_id)
     managed = set(managed_territory_ids(actor)) if actor.role == "manager" else set()
     batch = Batch(actor, managed)
     int_ids = [i for i in account_ids if isinstance(i, int)]
@@ -296,4 +300,8 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     if int_routes:
         for route in db.session.scalars(select(RoutePlan).where(RoutePlan.id.in_(int_routes))):
             batch.routes[route.id] = route
+    int_opps = [i for i in opportunity_ids if isinstance(i, int)]
+    if int_opps:
+        for opp in db.session.scalars(select(Opportunity).where(Opportunity.id.in_(int_opps))):
+            batch.opportunities[opp.id] = opp
     return batch

@@ -1,5 +1,5 @@
 """The territory manager's API; each module adds its blueprint to ``BLUEPRINTS``."""
 
-from backend.territories.views import departure
+from backend.territories.views import balance, departure
 
-BLUEPRINTS: tuple = (departure.blp,)
+BLUEPRINTS: tuple = (balance.blp, departure.blp)

@@ -1,7 +1,8 @@
 """Session login and logout."""
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -17,12 +18,31 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_and_address() -> str:
+    """Failed logins count per email and client address: five wrong passwords for one account
+    lock out that account from that address, not everyone behind the same proxy."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    email = email.strip().lower()[:320] if isinstance(email, str) else ""
+    return f"{get_remote_address()}|{email}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
 @blp.route("/login")
 class Login(MethodView):
     """Log in."""
 
     decorators = [
-        limiter.limit(_login_limit, deduct_when=lambda response: response.status_code == 401)
+        limiter.limit(_login_limit, key_func=_account_and_address, deduct_when=_failed),
+        # A looser limit per address alone stops one client trying many accounts.
+        limiter.limit(_address_limit, scope="login-address", deduct_when=_failed),
     ]
 
     @blp.arguments(LoginSchema)
@@ -31,7 +51,11 @@ class Login(MethodView):
     @blp.alt_response(429, description="Too many failed attempts")
     def post(self, creds):
         """Log in with email and password; starts a session cookie."""
-        user = users.authenticate(creds["email"], creds["password"])
+        user = users.authenticate(
+            creds["email"],
+            creds["password"],
+            hash_method=users.configured_hash_method(current_app.config),
+        )
         login_user(user)
         db.session.commit()
         return {"user": user, "csrf_token": generate_csrf()}

@@ -7,14 +7,16 @@ records when the rep got there.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.core.errors import Conflict
 from backend.core.extensions import db as _db
 from backend.routes.models import RoutePlan
-from backend.routes.service import route_stops
+from backend.routes.service import planning, route_stops
+from routing.models import Location
 from tests.backend.sync.conftest import mutation, push
 
 
@@ -189,3 +191,26 @@ def test_a_reorder_whose_copy_went_stale_mid_request_is_a_conflict_not_an_overwr
     stops, version = _stops(web, day)
     assert stops[ids[0]]["status"] == "arrived" and version == 2
     assert [s["account_id"] for s in web.get(f"/api/routes/{day}").get_json()["stops"]] == ids
+
+
+def test_a_replan_that_started_before_a_stop_update_never_overwrites_it(db, login, day_route):
+    rep, route_id, (first, *_), day = day_route
+    noon = datetime.combine(date.fromisoformat(day), time(12), ZoneInfo(rep.time_zone))
+    route = _db.session.get(RoutePlan, route_id)  # the planner reads the route...
+    assert route.version == 1
+    patched = login(rep).patch(  # ...a phone's check-out commits meanwhile...
+        f"/api/routes/{day}/stops/{first}",
+        json={"status": "done", "base_version": 1, "base_status": "planned"},
+    )
+    assert patched.status_code == 200, patched.get_json()
+    with pytest.raises(Conflict):  # ...so the plan built on version 1 is refused
+        planning.reoptimize(rep, route, Location(48.14, 11.58), noon)
+    _db.session.rollback()
+    stops, version = _stops(login(rep), day)
+    assert stops[first]["status"] == "done" and version == 2
+    # Planning again from what is stored now keeps the visit made.
+    route = _db.session.get(RoutePlan, route_id)
+    replanned = planning.reoptimize(rep, route, Location(48.14, 11.58), noon)
+    _db.session.commit()
+    assert [s["status"] for s in replanned.stops if s["account_id"] == first] == ["done"]
+    assert replanned.version == 3

@@ -233,3 +233,32 @@ def test_plan_with_working_travel_has_no_fallback_note(login, rep_with_accounts)
     _, rep, _ = rep_with_accounts
     route = login(rep).post(f"/api/routes/{DAY}/plan").get_json()
     assert route["notes"] == []
+
+
+def test_replan_and_week_plan_fall_back_too_when_osrm_is_down(app, login, rep_with_accounts):
+    _, rep, _ = rep_with_accounts
+    client = login(rep)
+    route = client.post(f"/api/routes/{DAY}/plan").get_json()
+    first = route["stops"][0]
+    at = datetime.fromisoformat(f"{DAY}T{first['departure']}").replace(
+        tzinfo=ZoneInfo(rep.time_zone)
+    )
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    with _answering(503) as osrm:
+        app.config["OSRM_URL"] = osrm.url
+        try:
+            replanned = client.post(
+                f"/api/routes/{DAY}/reoptimize",
+                json={"lat": first["lat"], "lon": first["lon"], "at": at.isoformat()},
+            )
+            week = client.post(f"/api/routes/week/{monday.isoformat()}/plan")
+        finally:
+            app.config["OSRM_URL"] = None
+    assert osrm.requests
+    assert replanned.status_code == 200, replanned.get_json()
+    assert "road times unavailable: straight-line estimate" in replanned.get_json()["notes"]
+    assert week.status_code == 200, week.get_json()
+    days = [d for d in week.get_json()["days"] if d["stops"]]
+    assert days and all(
+        "road times unavailable: straight-line estimate" in d["notes"] for d in days
+    )

@@ -1,0 +1,1 @@
+"""Pipeline, goals and performance: opportunities, quotas, P.A.C.E. ratings and the reports."""

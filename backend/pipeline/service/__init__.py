@@ -1,0 +1,1 @@
+"""Pipeline services: opportunities, quotas, ratings, reports and the summary email."""
