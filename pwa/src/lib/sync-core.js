@@ -221,3 +221,13 @@ export async function storeServerRows(entity, rows) {
     await rebasePending(user?.id);
   });
 }
+
+/** Replace the due list with the server's, then re-apply pending touches (their due effect). */
+export async function replaceDue(rows) {
+  const user = await getMeta('user');
+  await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
+    await db.due.clear();
+    await db.due.bulkPut(rows);
+    await rebasePending(user?.id);
+  });
+}

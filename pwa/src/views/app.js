@@ -13,6 +13,7 @@ import { TabBar } from './tabbar.js';
 import { Login } from './login.js';
 import { Today } from './today.js';
 import { AccountView } from './account.js';
+import { AccountsList } from './accounts.js';
 import { LogTouch } from './log-touch.js';
 import { DueList } from './due.js';
 import { Week } from './week.js';
@@ -26,6 +27,7 @@ const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap
 
 const ROUTES = [
   ['/today', Today],
+  ['/accounts', AccountsList],
   ['/accounts/:id', AccountView],
   ['/accounts/:id/log', LogTouch],
   ['/due', DueList],
