@@ -132,3 +132,13 @@ test('pending words speak of visits, calls and emails', () => {
     { name: 'touch.log', args: { type: 'call' } }, { name: 'stop.update', args: {} }]), '2 visits, 1 call, 1 stop update not sent yet');
   assert.equal(pendingText([{ name: 'touch.log', args: { type: 'email' } }]), '1 email not sent yet');
 });
+
+test('stop rows: after the rep reorders offline, open stops are re-timed in the new order (marked estimated)', () => {
+  const reordered = { ...ROUTE, stops: ROUTE.stops.map((s) => (s.account_id === 13 ? { ...s, seq: 1 } : s.account_id === 11 ? { ...s, seq: 3 } : s)) };
+  const rows = stopRows(reordered).filter((r) => r.kind === 'stop');
+  assert.deepEqual(rows.map((r) => r.stop.account_id), [13, 12, 11]);
+  assert.ok(rows.every((r) => r.estimated));
+  const starts = rows.map((r) => r.visit.slice(1, 6));
+  assert.deepEqual([...starts].sort(), starts); // in order again
+  assert.ok(rows.every((r) => r.visit.startsWith('≈')));
+});

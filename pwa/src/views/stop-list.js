@@ -1,7 +1,9 @@
 // The day's stops: tier, why it is there (the cadence reason), value rank, drive minutes from the
 // previous stop, the lunch break in its place, one labelled visit time range and "be there at"
-// when the rep would wait. Reorder by drag (pointer) or by the up/down buttons (keyboard, screen
-// readers, touch); remove and pin need a connection (the planner re-times the day).
+// when the rep would wait. Reorder by dragging a stop's handle (pointer events, so a finger on
+// a phone works as well as a mouse; HTML5 drag and drop does not fire for touch) or by the
+// up/down buttons (keyboard, screen readers); remove and pin need a connection (the planner
+// re-times the day).
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { StatusChip } from './ui.js';
@@ -9,10 +11,37 @@ import { stopRows } from '../lib/stops.js';
 import { moveStop, dropStop, removeStop, togglePin, friendlyError } from '../lib/steer.js';
 
 export function StopList({ route, due, online, onMessage }) {
-  const [dragging, setDragging] = useState(null);
+  const [dragging, setDragging] = useState(null); // {id, over}
   const rows = stopRows(route);
   const reasons = new Map((due || []).filter((d) => d.touch_type === 'visit').map((d) => [d.account_id, d.reason]));
   const open = rows.filter((r) => r.kind === 'stop' && (r.stop.status || 'planned') === 'planned').map((r) => r.stop.account_id);
+
+  // Pointer drag: the handle captures the pointer; the stop under it is the drop target.
+  function targetAt(e) {
+    const li = document.elementFromPoint(e.clientX, e.clientY)?.closest?.('li[data-account]');
+    const id = li ? Number(li.dataset.account) : null;
+    return id != null && open.includes(id) ? id : null;
+  }
+  const handle = (s) => ({
+    onPointerDown: (e) => {
+      e.preventDefault();
+      e.currentTarget.setPointerCapture?.(e.pointerId);
+      setDragging({ id: s.account_id, over: s.account_id });
+    },
+    onPointerMove: (e) => {
+      if (!dragging) return;
+      const over = targetAt(e);
+      if (over != null && over !== dragging.over) setDragging({ ...dragging, over });
+    },
+    onPointerUp: (e) => {
+      if (!dragging) return;
+      const over = targetAt(e) ?? dragging.over;
+      const from = dragging.id;
+      setDragging(null);
+      if (over != null && over !== from) act(() => dropStop(route, from, over), 'Order changed.');
+    },
+    onPointerCancel: () => setDragging(null),
+  });
 
   async function act(fn, done) {
     try {
@@ -36,12 +65,8 @@ export function StopList({ route, due, online, onMessage }) {
         const i = open.indexOf(s.account_id);
         const reason = reasons.get(s.account_id);
         return html`
-        <li class=${`list__item stop ${dragging === s.account_id ? 'is-dragging' : ''}`} data-account=${s.account_id}
-            draggable=${planned ? 'true' : 'false'}
-            onDragStart=${(e) => { setDragging(s.account_id); e.dataTransfer.effectAllowed = 'move'; e.dataTransfer.setData('text/plain', String(s.account_id)); }}
-            onDragEnd=${() => setDragging(null)}
-            onDragOver=${(e) => { if (planned && dragging != null) e.preventDefault(); }}
-            onDrop=${(e) => { e.preventDefault(); const from = dragging; setDragging(null); if (from != null && from !== s.account_id) act(() => dropStop(route, from, s.account_id), 'Order changed.'); }}>
+        <li class=${`list__item stop ${dragging?.id === s.account_id ? 'is-dragging' : ''} ${dragging && dragging.over === s.account_id && dragging.id !== s.account_id ? 'is-over' : ''}`}
+            data-account=${s.account_id}>
           <a href=${`/accounts/${s.account_id}`} class="list__link">
             <span class="stops__seq" aria-hidden="true">${s.seq}</span>
             <span class="list__main">
@@ -55,6 +80,7 @@ export function StopList({ route, due, online, onMessage }) {
             <${StatusChip} status=${s.status || 'planned'} />
           </a>
           ${planned && html`<div class="stop__tools" role="group" aria-label=${`Steer ${s.name}`}>
+            <span class="drag-handle" data-testid="drag-handle" aria-hidden="true" title="Drag to reorder" ...${handle(s)}>⠿</span>
             <button class="btn btn--small" disabled=${i <= 0} onClick=${() => act(() => moveStop(route, s.account_id, -1))}
               aria-label=${`Move ${s.name} up`}>↑</button>
             <button class="btn btn--small" disabled=${i < 0 || i >= open.length - 1} onClick=${() => act(() => moveStop(route, s.account_id, 1))}
