@@ -109,15 +109,15 @@ def test_the_replan_preview_changes_nothing_until_accepted_and_undo_restores(
 
     # The rep's own order: the planner's, reversed (a worse one, so the re-plan differs).
     mine = list(reversed(optimal))
+    current = list(optimal)
     for target in range(len(mine)):
-        current = _screen_order(page)
-        idx = current.index(mine[target])
-        for _ in range(idx - target):
+        while (idx := current.index(mine[target])) > target:
             page.click(
                 f"{LIST} li[data-account='{mine[target]}'] button[aria-label^='Move'][aria-label$='up']"
             )
-            time.sleep(0.05)
-    _wait_order(page, mine)
+            current[idx - 1], current[idx] = current[idx], current[idx - 1]
+            _wait_order(page, current)
+    assert current == mine
     pages.wait_synced(page)
     assert _wait_server(app, route["id"], mine) == mine
     version = _server_order(app, route["id"])[1]

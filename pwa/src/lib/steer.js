@@ -36,7 +36,7 @@ export function todaysRoute(user) {
 // two reorders in a row offline must not conflict with each other.
 async function expectedVersion(route) {
   const mine = await db.outbox.filter((m) => m.args?.route_id === route.id && (m.name === 'route.reorder' || m.name === 'stop.update')).count();
-  return (route.version ?? 0) + mine;
+  return (route.version ?? 0) + (route._acked || 0) + mine;
 }
 
 /** Move one stop up (-1) or down (+1); works offline (route.reorder goes through the outbox). */

@@ -86,6 +86,11 @@ export async function applyResults(userId, batch, body) {
       const status = r.status === 'duplicate' && (r.outcome === 'conflict' || r.outcome === 'rejected') ? r.outcome : r.status;
       if (status === 'applied' || status === 'duplicate') {
         if (m.name === 'touch.log') await db.touches.update(m.args.id, { _pending: undefined });
+        // The server's route moved one version on; until its copy arrives (the pull replaces the
+        // whole row, dropping this count) later reorders must be based on that version.
+        if (status === 'applied' && (m.name === 'route.reorder' || m.name === 'stop.update')) {
+          await db.routes.where('id').equals(m.args.route_id).modify((row) => { row._acked = (row._acked || 0) + 1; });
+        }
       } else if (status === 'conflict') {
         summary.conflicts++;
         const fields = r.fields?.length ? r.fields : Object.keys(m.args.changes || {});
