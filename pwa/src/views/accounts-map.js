@@ -10,6 +10,9 @@ import { addToToday, friendlyError } from '../lib/steer.js';
 
 export function AccountsMap({ user, accounts, due }) {
   const el = useRef(null);
+  // Redraws run one after the other: a new one starts only once the previous map is removed
+  // (Leaflet refuses a second map on a container that still holds one).
+  const chain = useRef(Promise.resolve());
   const [tiles, setTiles] = useState(null); // null unknown, true loading fine, false failed
   const [message, setMessage] = useState('');
   const today = todayIn(user.time_zone);
@@ -23,8 +26,8 @@ export function AccountsMap({ user, accounts, due }) {
   useEffect(() => {
     let dispose = null;
     let cancelled = false;
-    import('../lib/account-map.js')
-      .then(({ drawAccounts }) => drawAccounts(el.current, {
+    const run = chain.current.then(() => (cancelled ? null : import('../lib/account-map.js')))
+      .then((mod) => mod && !cancelled && mod.drawAccounts(el.current, {
         pins,
         home: user.home,
         onTiles: (ok) => setTiles((prev) => (prev === true ? true : ok)),
@@ -38,14 +41,21 @@ export function AccountsMap({ user, accounts, due }) {
           }
         },
       }))
-      .then((d) => (cancelled ? d() : (dispose = d)))
-      .catch(() => setTiles(false));
+      .then((d) => {
+        if (d) dispose = d;
+      })
+      .catch((err) => {
+        console.error('accounts map failed', err);
+        setTiles(false);
+      });
+    chain.current = run;
     return () => {
       cancelled = true;
-      dispose?.();
+      chain.current = run.then(() => dispose?.());
     };
   }, [key]);
 
+  // The inner div belongs to Leaflet (it adds its own classes): its class never changes here.
   return html`
     ${tiles === false && html`<p class="notice" role="status" data-testid="map-fallback">
       Map tiles cannot load right now (offline or blocked). Your accounts are shown on a plain background.</p>`}
@@ -57,7 +67,8 @@ export function AccountsMap({ user, accounts, due }) {
       <li><span class="swatch acc-pin--ok" aria-hidden="true"></span>Nothing due</li>
       <li>Letter: tier</li>
     </ul>
-    <div class=${`map map--tall ${tiles === false ? 'map--plain' : ''}`} ref=${el} role="region"
-         aria-label="Map of your accounts" data-testid="accounts-map"></div>
+    <div class=${`map-wrap ${tiles === false ? 'map-wrap--plain' : ''}`} data-testid="accounts-map">
+      <div class="map map--tall" ref=${el} role="region" aria-label="Map of your accounts"></div>
+    </div>
   `;
 }
