@@ -14,6 +14,8 @@ import { updateStop } from '../lib/actions.js';
 import { todayIn, weekdayKey, formatWindows, clock } from '../lib/dates.js';
 import { navigationUrl } from '../lib/geo.js';
 import { previewReplan, acceptPreview, undoReplan, friendlyError } from '../lib/steer.js';
+import { recordCheckin, checkinOf } from '../lib/checkin.js';
+import { formatDistance } from '../lib/search.js';
 import { navigate } from '../lib/router.js';
 
 export function Today({ user }) {
@@ -35,6 +37,19 @@ export function Today({ user }) {
 
   const stops = [...(route?.stops || [])].sort((a, b) => a.seq - b.seq);
   const next = stops.find((s) => s.status === 'arrived') || stops.find((s) => s.status === 'planned' || !s.status);
+  const checkin = useLive(() => (route && next ? checkinOf(route.id, next.account_id) : null), [route?.id, next?.account_id], null);
+
+  async function checkIn() {
+    setBusy(true);
+    try {
+      // The position first (a few seconds at most), then the stop: the check-in is never held up
+      // by GPS for long, and without a position it is still recorded.
+      await recordCheckin(route.id, next);
+      await updateStop({ route_id: route.id, account_id: next.account_id, status: 'arrived' });
+    } finally {
+      setBusy(false);
+    }
+  }
   const day = weekdayKey(today);
 
   // Re-planning shows a preview first; nothing changes until the rep accepts it.
@@ -112,6 +127,10 @@ export function Today({ user }) {
           <dt>Open today</dt><dd>${formatWindows(accounts[next.account_id]?.opening_hours?.[day])}</dd>
           ${accounts[next.account_id]?.address && html`<dt>Address</dt><dd>${accounts[next.account_id].address}</dd>`}
         </dl>
+        ${next.status === 'arrived' && checkin && html`<p class=${checkin.beyond ? 'notice' : 'muted'} role="status" data-testid="checkin-distance">
+          ${checkin.distance_m == null ? 'Checked in without a position (location unavailable).'
+            : checkin.beyond ? `Checked in ${formatDistance(checkin.distance_m)} from ${next.name}, beyond ${formatDistance(checkin.radius_m)}: make sure you are at the right place.`
+              : `Checked in ${formatDistance(checkin.distance_m)} from ${next.name}.`}</p>`}
         <div class="actions">
           <a class="btn" href=${navigationUrl(next)} rel="noopener">Navigate</a>
           ${next.status === 'arrived'
@@ -120,7 +139,7 @@ export function Today({ user }) {
                 // the rep saves the form (Cancel leaves the stop as it is).
                 navigate(`/accounts/${next.account_id}/log?type=visit&route=${encodeURIComponent(route.id)}`);
               }}>Check out & log</button>`
-            : html`<button class="btn btn--primary" onClick=${() => updateStop({ route_id: route.id, account_id: next.account_id, status: 'arrived' })}>Check in</button>`}
+            : html`<button class="btn btn--primary" onClick=${checkIn} disabled=${busy}>Check in</button>`}
           <button class="btn" onClick=${() => setSkipping(next)}>Skip</button>
         </div>
         ${skipping && html`<${SkipPanel} stop=${skipping} onCancel=${() => setSkipping(null)}
