@@ -142,3 +142,21 @@ test('stop rows: after the rep reorders offline, open stops are re-timed in the 
   assert.deepEqual([...starts].sort(), starts); // in order again
   assert.ok(rows.every((r) => r.visit.startsWith('≈')));
 });
+
+import { checkinVerdict } from '../src/lib/checkin.js';
+import { iosNeedsHomeScreen } from '../src/lib/platform.js';
+
+test('check-in: distance to the account, a warning only beyond the radius', () => {
+  const stop = { lat: 48.137, lon: 11.575 };
+  assert.deepEqual(checkinVerdict({ lat: 48.137, lon: 11.575 }, stop, 300), { distance_m: 0, beyond: false, radius_m: 300 });
+  const far = checkinVerdict({ lat: 48.147, lon: 11.575 }, stop, 300);
+  assert.ok(far.beyond && far.distance_m > 1000 && far.distance_m < 1200);
+  assert.deepEqual(checkinVerdict(null, stop, 300), { distance_m: null, beyond: false, radius_m: 300 });
+});
+
+test('iPhone outside the Home Screen needs the hint; installed or Android does not', () => {
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1';
+  assert.equal(iosNeedsHomeScreen(iphone, false), true);
+  assert.equal(iosNeedsHomeScreen(iphone, true), false);
+  assert.equal(iosNeedsHomeScreen('Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile', false), false);
+});

@@ -3,12 +3,6 @@
 import { api } from './api.js';
 import { swRegistration } from './sw-bridge.js';
 
-/** iPhone/iPad Safari outside an installed Home Screen app: iOS delivers no web push there. */
-export function iosNeedsHomeScreen(ua = navigator.userAgent, standalone = window.matchMedia?.('(display-mode: standalone)').matches || navigator.standalone === true) {
-  const ios = /iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
-  return ios && !standalone;
-}
-
 export function pushSupported() {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }

@@ -4,7 +4,8 @@ import { html } from './html.js';
 import { useEvent, useLive, usePageTitle } from './hooks.js';
 import { db } from '../lib/db.js';
 import { logout } from '../lib/auth.js';
-import { pushSupported, pushEnabled, enablePush, disablePush, iosNeedsHomeScreen } from '../lib/push.js';
+import { pushSupported, pushEnabled, enablePush, disablePush } from '../lib/push.js';
+import { iosNeedsHomeScreen } from '../lib/platform.js';
 import { canInstall, isStandalone, promptInstall } from '../lib/install.js';
 
 export function Settings({ user }) {
