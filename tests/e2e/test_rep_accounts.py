@@ -88,9 +88,7 @@ def _overdue_rule(today: date) -> tuple[str, int]:
     pytest.fail(f"no rule makes {today} overdue (first day of a week, month and quarter)")
 
 
-def test_a_visit_logged_offline_clears_the_overdue_state_before_any_sync(
-    app, seeded, new_context
-):
+def test_a_visit_logged_offline_clears_the_overdue_state_before_any_sync(app, seeded, new_context):
     from backend.cadence import service as cadence
     from backend.core.extensions import db
     from backend.users.models import User

@@ -62,7 +62,9 @@ def test_reorder_two_stops_and_the_order_survives_a_reload_and_a_sync(app, plann
 
     ctx.set_offline(True)
     # Buttons (keyboard, screen readers): the first stop goes down.
-    page.click(f"{LIST} li[data-account='{before[0]}'] button[aria-label^='Move'][aria-label$='down']")
+    page.click(
+        f"{LIST} li[data-account='{before[0]}'] button[aria-label^='Move'][aria-label$='down']"
+    )
     swapped = [before[1], before[0], *before[2:]]
     _wait_order(page, swapped)
     # Drag (finger or mouse): the third stop's handle onto the second stop.
