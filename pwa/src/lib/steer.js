@@ -34,26 +34,31 @@ export function todaysRoute(user) {
 // write the server applies bumps the version by one, so a reorder queued behind this device's
 // own unsent route writes is based on the version those will have made, not on the stale copy:
 // two reorders in a row offline must not conflict with each other.
-async function expectedVersion(route) {
-  const mine = await db.outbox.filter((m) => m.args?.route_id === route.id && (m.name === 'route.reorder' || m.name === 'stop.update')).count();
-  return (route.version ?? 0) + (route._acked || 0) + mine;
+// Read in one transaction with the outbox: the screen's copy of the route may lag a sync step.
+async function current(routeId) {
+  return db.transaction('r', db.routes, db.outbox, async () => {
+    const route = await db.routes.get(routeId);
+    const mine = await db.outbox.filter((m) => m.args?.route_id === routeId && (m.name === 'route.reorder' || m.name === 'stop.update')).count();
+    const order = [...(route?.stops || [])].sort((a, b) => a.seq - b.seq).map((x) => x.account_id);
+    return { order, base: (route?.version ?? 0) + (route?._acked || 0) + mine };
+  });
 }
 
 /** Move one stop up (-1) or down (+1); works offline (route.reorder goes through the outbox). */
 export async function moveStop(route, accountId, delta) {
-  const order = [...route.stops].sort((a, b) => a.seq - b.seq).map((s) => s.account_id);
+  const { order, base } = await current(route.id);
   const next = moveInOrder(order, order.indexOf(accountId), delta);
   if (next === order) return null;
-  return mutate('route.reorder', { route_id: route.id, base_version: await expectedVersion(route), order: next });
+  return mutate('route.reorder', { route_id: route.id, base_version: base, order: next });
 }
 
 /** Put `accountId` at the place of `targetId` (drag and drop). */
 export async function dropStop(route, accountId, targetId) {
-  const order = [...route.stops].sort((a, b) => a.seq - b.seq).map((s) => s.account_id);
+  const { order, base } = await current(route.id);
   const from = order.indexOf(accountId);
   const to = order.indexOf(targetId);
   if (from < 0 || to < 0 || from === to) return null;
-  return mutate('route.reorder', { route_id: route.id, base_version: await expectedVersion(route), order: moveInOrder(order, from, to - from) });
+  return mutate('route.reorder', { route_id: route.id, base_version: base, order: moveInOrder(order, from, to - from) });
 }
 
 const pinsOf = (route) => (route.stops || []).filter((s) => s.pinned && (s.status || 'planned') === 'planned').map((s) => s.account_id);
