@@ -61,6 +61,8 @@ def test_find_an_account_offline_by_search_and_log_a_call_on_it(app, seeded, new
     page.fill("#touch-notes", "called from the search")
     page.click("button:has-text('Save call')")
     page.wait_for_selector("[data-testid=history] >> text=called from the search")
+    # Back on the account, with a confirmation that says where the call is.
+    assert "Call saved on this phone" in page.inner_text("[data-testid=flash]")
     assert pages.pending(page, 1) == 1
     # The pending count speaks of calls, not of mutations.
     assert "1 call not sent yet" in page.inner_text(pages.BADGE)

@@ -15,6 +15,7 @@ function localInput(d) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 import { navigate } from '../lib/router.js';
+import { emit } from '../lib/events.js';
 import { accountKey } from './keys.js';
 
 export function LogTouch({ params, query }) {
@@ -72,7 +73,9 @@ export function LogTouch({ params, query }) {
     };
     if (checkout != null && type === 'visit') await logVisitAndCheckOut({ route_id: checkout, ...fields });
     else await logTouch(fields);
-    navigate(back, { replace: true });
+    const target = back === '/' ? '/today' : back;
+    emit('flash', { path: target, text: `${type[0].toUpperCase()}${type.slice(1)} saved${navigator.onLine ? '.' : ' on this phone; it syncs when you are back online.'}` });
+    navigate(target, { replace: true });
   }
 
   return html`
