@@ -182,9 +182,19 @@ _ACCOUNT_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
 }
 
 
-def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
-    f.unknown_keys(a, AccountUpdate.__dataclass_fields__, p, e)
-    account_id = f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e)
+def _field_update(
+    a: Mapping[str, Any],
+    p: str,
+    e: f.Errors,
+    *,
+    id_key: str,
+    checks: Mapping[str, Callable[[Any, str, f.Errors], object]],
+    make: Callable[[int, int, dict, dict], Any],
+    fields: Any,
+) -> Any:
+    """A field-level update ``{<id_key>, base_version, base, changes}`` (accounts, deals)."""
+    f.unknown_keys(a, fields, p, e)
+    row_id = f.as_row_id(f.get(a, id_key, p, e), f.join(p, id_key), e)
     base_version = f.as_int(
         f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
     )
@@ -195,7 +205,7 @@ def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
             e.add(f.join(p, "changes"), "Must change at least one field.")
         for field, value in changes.items():
             cp = f.join(f.join(p, "changes"), field)
-            check = _ACCOUNT_FIELD_CHECKS.get(field)
+            check = checks.get(field)
             if check is None:
                 e.add(cp, NOT_EDITABLE_MESSAGE)
                 continue
@@ -203,9 +213,21 @@ def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
             # Without the value the client saw, a concurrent edit could not be told from a stale one.
             if base is not None and field not in base:
                 e.add(f.join(f.join(p, "base"), field), "Missing base value for a changed field.")
-    if e or account_id is None or base_version is None or base is None or changes is None:
+    if e or row_id is None or base_version is None or base is None or changes is None:
         return None
-    return AccountUpdate(account_id, base_version, dict(base), dict(changes))
+    return make(row_id, base_version, dict(base), dict(changes))
+
+
+def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
+    return _field_update(
+        a,
+        p,
+        e,
+        id_key="account_id",
+        checks=_ACCOUNT_FIELD_CHECKS,
+        make=AccountUpdate,
+        fields=AccountUpdate.__dataclass_fields__,
+    )
 
 
 _OPPORTUNITY_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
@@ -217,28 +239,15 @@ _OPPORTUNITY_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
 
 
 def _opportunity(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityUpdate | None:
-    f.unknown_keys(a, OpportunityUpdate.__dataclass_fields__, p, e)
-    opp_id = f.as_row_id(f.get(a, "opportunity_id", p, e), f.join(p, "opportunity_id"), e)
-    base_version = f.as_int(
-        f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
+    return _field_update(
+        a,
+        p,
+        e,
+        id_key="opportunity_id",
+        checks=_OPPORTUNITY_FIELD_CHECKS,
+        make=OpportunityUpdate,
+        fields=OpportunityUpdate.__dataclass_fields__,
     )
-    base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
-    changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
-    if changes is not None:
-        if not changes:
-            e.add(f.join(p, "changes"), "Must change at least one field.")
-        for name, value in changes.items():
-            cp = f.join(f.join(p, "changes"), name)
-            check = _OPPORTUNITY_FIELD_CHECKS.get(name)
-            if check is None:
-                e.add(cp, NOT_EDITABLE_MESSAGE)
-                continue
-            check(value, cp, e)
-            if base is not None and name not in base:
-                e.add(f.join(f.join(p, "base"), name), "Missing base value for a changed field.")
-    if e or opp_id is None or base_version is None or base is None or changes is None:
-        return None
-    return OpportunityUpdate(opp_id, base_version, dict(base), dict(changes))
 
 
 def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
