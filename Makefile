@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run setup pwa test test-pwa test-sqlite test-postgres browser-deps lint bench clean
+.PHONY: run setup pwa wheel test test-pwa test-sqlite test-postgres browser-deps proxy-deps lint bench clean
 
 run: setup pwa
 	$(BIN)/fieldrep demo
@@ -23,14 +23,26 @@ pwa: pwa/dist/index.html
 pwa/dist/index.html: $(shell find pwa/src pwa/public pwa/index.html pwa/package.json pwa/vite.config.* pwa/scripts -type f 2>/dev/null)
 	cd pwa && npm ci --no-audit --no-fund && npm run build
 
+# The wheel an operator installs (`pip install dist/fieldrep-*.whl`): it carries the PWA build.
+wheel: setup pwa
+	rm -rf build dist
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
+	@ls dist/*.whl
+
 # Debian's Chromium drives the browser tests (never a downloaded browser build).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Debian's nginx for the two-host test (two gunicorn instances behind one proxy).
+proxy-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; fi; }
+
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (on the migrated schema).
-test: setup pwa browser-deps
+test: setup pwa browser-deps proxy-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-pwa
@@ -45,8 +57,9 @@ test-pwa: pwa
 test-sqlite:
 	env -u TEST_DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider
 
+# The wheel test is engine-agnostic and slow: it runs once, in the SQLite pass.
 test-postgres:
-	FIELDREP_TEST_SCHEMA=migrations $(PY) -m pytest -q -p no:cacheprovider
+	FIELDREP_TEST_SCHEMA=migrations $(PY) -m pytest -q -p no:cacheprovider -m "not wheel"
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -56,4 +69,4 @@ bench: setup pwa browser-deps
 	@echo "See docs/benchmarks.md for each benchmark's command."
 
 clean:
-	rm -rf $(VENV) pwa/dist pwa/node_modules instance
+	rm -rf $(VENV) pwa/dist pwa/node_modules instance build dist

@@ -115,6 +115,11 @@ class ImportQuerySchema(BaseSchema):
     """Import options."""
 
     dry_run = fields.Boolean(load_default=False)
+    run_async = fields.Boolean(
+        data_key="async",
+        load_default=False,
+        metadata={"description": "Run as a background job: 202 with the job to poll."},
+    )
 
 
 class ImportRowErrorSchema(BaseSchema):

@@ -1,11 +1,12 @@
 """Accounts and the CRM import."""
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest.fields import Upload
 
 from backend.accounts import audit, csv_text, geocoding, importer
+from backend.accounts import jobs as account_jobs
 from backend.accounts import service as accounts
 from backend.accounts.schemas import (
     AccountInSchema,
@@ -18,8 +19,10 @@ from backend.accounts.schemas import (
     ImportReportSchema,
 )
 from backend.accounts.scope import get_account
+from backend.core import tracked
 from backend.core.extensions import db
 from backend.core.http import Blueprint, SelectPage, roles, user
+from backend.core.jobs_http import job_answer
 from backend.core.schemas import BaseSchema
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/accounts", description="Accounts")
@@ -89,9 +92,12 @@ class AccountsImport(MethodView):
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(422, schema=ImportReportSchema, description="Some rows are invalid")
+    @blp.alt_response(202, description="``async=1``: the job to poll at ``/api/jobs/<id>``")
     def post(self, query, files):
         """Import accounts from a CSV export; all or nothing; ``dry_run=1`` only reports."""
         text = csv_text.decode(files["file"].read())
+        if query["run_async"]:
+            return _import_job(text, query["dry_run"])
         geocoder = geocoding.from_config(current_app.config)
         report = importer.import_csv(
             text, actor=user(), dry_run=query["dry_run"], geocoder=geocoder
@@ -104,6 +110,19 @@ class AccountsImport(MethodView):
         else:
             db.session.commit()
         return report
+
+
+def _import_job(text: str, dry_run: bool):
+    """Start the import as a job; 202 with its record and where to follow it."""
+    record = tracked.submit(
+        current_app._get_current_object(),
+        account_jobs.import_accounts,
+        {"text": text, "actor_id": user().id, "dry_run": dry_run},
+        user_id=user().id,
+        kind="accounts.import",
+    )
+    url = f"/api/jobs/{record.id}"
+    return jsonify(job_answer(record) | {"url": url}), 202, {"Location": url}
 
 
 audit_blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Ownership audit")

@@ -13,8 +13,11 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     It creates no tables and runs no migrations; ``backend.create_app`` adds the domains.
     """
-    # Named after the package, so the instance folder and root path stay where they always were.
-    app = Flask("backend", instance_relative_config=True)
+    # Named after the package, so the instance folder and root path stay where they always were:
+    # ./instance in a checkout, <venv>/var/backend-instance for an installed wheel, unless
+    # FIELDREP_INSTANCE_PATH says where (deploy/ uses /var/lib/fieldrep).
+    instance = os.environ.get("FIELDREP_INSTANCE_PATH") if test_config is None else None
+    app = Flask("backend", instance_relative_config=True, instance_path=instance or None)
     from backend.core.config import Config
 
     app.config.from_object(Config)
@@ -37,15 +40,11 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config.from_object(TestConfig)
         app.config.update(test_config)
 
-    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
-    if hops > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+    from backend.core import input_guard, metrics, observability
 
-        # The client address (login limits, logs) and the scheme come from the proxies' headers.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
-    from backend.core import input_guard
-
+    observability.configure_logging(app)
+    observability.install(app)
+    metrics.install(app)
     input_guard.install(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -60,6 +59,14 @@ def build_app(test_config: dict | None = None) -> Flask:
         }
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Behind N proxies (nginx = 1): client address, scheme and host from their headers, so
+        # rate limits key on the real client and Secure cookies and redirects use https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from backend.core.extensions import api, csrf, db, limiter, login_manager, migrate
 
@@ -76,9 +83,11 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     from backend.core.errors import register_error_handlers
     from backend.core.health import blp as health_blp
+    from backend.core.jobs_http import blp as jobs_blp
     from backend.core.web import web
 
     api.register_blueprint(health_blp)
+    api.register_blueprint(jobs_blp)
     app.register_blueprint(web)
     register_error_handlers(app)
     return app

@@ -22,8 +22,6 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per 5 minutes"  # failed logins per account and client address
     LOGIN_ADDRESS_RATE_LIMIT = "50 per 5 minutes"  # failed logins per client address, any account
-    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
-    PROXY_FIX_HOPS = 0
 
     API_TITLE = "FieldRep API"
     API_VERSION = "1.0"
@@ -95,7 +93,19 @@ class Config:
     SMTP_STARTTLS = False
 
     REDIS_URL: str | None = None
-    PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx alone: 1).
+    PROXY_HOPS = 0
+    # Background jobs (GET /api/jobs/<id>): seconds before each retry of a failed RQ job.
+    JOB_RETRY_INTERVALS = (10, 60)
+    # ``fieldrep scheduler``: reminders every quarter hour (pruning uses the interval above).
+    SCHEDULE_REMINDERS_SECONDS = 900
+    # Logs: "text" for a terminal, "json" (one object per line, with request ids) in production.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    LOG_REQUESTS = True
+    # /metrics answers loopback callers, or any caller sending "Authorization: Bearer <token>".
+    METRICS_TOKEN: str | None = None
+    PWA_DIST: str | None = None  # defaults to <repo>/pwa/dist, else the copy inside the wheel
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     VAPID_SUBJECT = "mailto:admin@fieldrep.local"
     # Push services the reminder job may POST to; unset: the browsers' own (see
@@ -119,3 +129,4 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = "json"

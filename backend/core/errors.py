@@ -7,6 +7,8 @@ from http import HTTPStatus
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from backend.core.observability import request_id
+
 
 class DomainError(Exception):
     """Base of the errors services raise; views never build HTTP errors themselves."""
@@ -82,7 +84,7 @@ def register_error_handlers(app: Flask) -> None:
         message = data.get("message") if isinstance(data, dict) else None
         code = err.code or 500
         if code >= 500:
-            return envelope(code)
+            return envelope(code, request_id=request_id())
         if code == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             message = (
@@ -94,4 +96,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         app.logger.exception("unhandled error")
-        return envelope(500)
+        # The id ties the user's report to the log line; the body says nothing else.
+        return envelope(
+            500,
+            "Something went wrong on our side; quote this request id if you report it.",
+            request_id=request_id(),
+        )

@@ -39,6 +39,9 @@ class JobQueue(Protocol):
     def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """Run later; False when this queue cannot delay (the caller keeps its own retry)."""
 
+    def enqueue_one(self, func: Job) -> None:
+        """Run ``func([], app=app)`` once as one job (periodic work: reminders, pruning)."""
+
 
 class InlineQueue:
     """The embedded default: jobs run now, in this process and app context."""
@@ -55,6 +58,10 @@ class InlineQueue:
     def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """No delayed jobs inline: the next ``reminders run`` picks retries up."""
         return False
+
+    def enqueue_one(self, func: Job) -> None:
+        """Run ``func([], app=app)`` now."""
+        func([], app=self.app)
 
 
 def run_job(func: Job, items: list) -> Any:
@@ -95,6 +102,20 @@ class RQQueue:
             with self.connection.pipeline() as pipe:
                 self.queue.enqueue_many(batch, pipeline=pipe)
                 pipe.execute()
+
+    def enqueue_one(self, func: Job) -> None:
+        """One job, retried twice (10 s, then 60 s later) if it raises."""
+        from rq import Retry
+
+        self.queue.enqueue(
+            run_job,
+            func,
+            [],
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            result_ttl=0,
+            failure_ttl=86400,
+            retry=Retry(max=2, interval=[10, 60]),
+        )
 
     def enqueue_in(self, seconds: float, func: Job, items: Sequence) -> bool:
         """Schedule one job after ``seconds`` (a worker started with the scheduler moves it)."""

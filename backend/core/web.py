@@ -33,11 +33,15 @@ TILE_META = re.compile(r'(<meta name="fieldrep-tile-url" content=")[^"]*(")')
 
 
 def dist_dir() -> Path:
-    """Where the PWA build lives."""
+    """Where the PWA build lives: ``PWA_DIST``, a checkout's pwa/dist, or the wheel's copy."""
     configured = current_app.config.get("PWA_DIST")
-    return (
-        Path(configured) if configured else Path(__file__).resolve().parent.parent / "pwa" / "dist"
-    )
+    if configured:
+        return Path(configured)
+    package = Path(__file__).resolve().parent.parent  # backend/
+    checkout = package.parent / "pwa" / "dist"
+    if (checkout / "index.html").exists():
+        return checkout
+    return package / "static" / "pwa"  # `make wheel` copies the build here
 
 
 def _tile_origin() -> str:

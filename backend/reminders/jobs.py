@@ -37,3 +37,10 @@ def install_scheduler(app: Flask) -> None:
             if not started:
                 interval = float(app.config.get("REMINDERS_INTERVAL_SECONDS", 300))
                 started.append(start_scheduler(app, tick, interval))
+
+
+def reminders_job(items: list, *, app: Flask) -> int:
+    """One scheduled reminder run (``fieldrep scheduler`` fires it every 15 minutes)."""
+    report = run_reminders(clock(app), app=app)
+    log.info("reminders: %d sent or queued", len(report.claimed))
+    return len(report.claimed)

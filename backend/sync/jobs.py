@@ -49,3 +49,10 @@ def install_scheduler(app: Flask) -> None:
             if not started:
                 interval = float(app.config.get("SYNC_PRUNE_INTERVAL_SECONDS", DAY_SECONDS))
                 started.append(start_scheduler(app, tick, interval))
+
+
+def prune_job(items: list, *, app: Flask) -> dict[str, int]:
+    """One scheduled prune of the sync logs (``fieldrep scheduler`` fires it daily)."""
+    report = prune_logs(horizon_days=int(app.config["SYNC_PRUNE_AFTER_DAYS"]))
+    log.info("sync prune: %s", report)
+    return report

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_login import login_required
 
 import sync
+from backend.core import metrics
 from backend.core.errors import envelope
 from backend.core.extensions import db
 from backend.core.http import Blueprint, user
@@ -61,6 +62,8 @@ class Push(MethodView):
         rules = TouchRules.from_config(current_app.config)
         response = sync_push.push(user(), req, touch_rules=rules)
         db.session.commit()
+        for result in response.results:
+            metrics.SYNC_MUTATIONS.labels(str(result.status)).inc()
         return response.to_json()
 
 

@@ -92,6 +92,20 @@ def _territory(victim, make_account):
     return victim["territory"].id
 
 
+def _noop_job(*, app, progress):
+    progress(1, 1)
+    return {"ok": True}
+
+
+def _job(victim, make_account):
+    from flask import current_app
+
+    from backend.core import tracked
+
+    app = current_app._get_current_object()
+    return tracked.submit(app, _noop_job, {}, user_id=victim["rep"].id, kind="test.noop").id
+
+
 # id argument -> how to create one object of that kind, owned by the victim rep.
 KINDS = {
     "account_id": _account,
@@ -101,6 +115,7 @@ KINDS = {
     "opportunity_id": _opportunity,
     "quota_id": _quota,
     "territory_id": _territory,
+    "job_id": _job,
 }
 # Other arguments rules take, with a valid value.
 PLAIN = {"day": DAY, "monday": MONDAY}

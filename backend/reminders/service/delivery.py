@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import and_, delete, func, or_, select, update
 
+from backend.core import metrics
 from backend.core.extensions import db
 from backend.core.jobs import get_queue
 from backend.reminders.models import PushSubscription, ReminderLog, ReminderSend
@@ -101,6 +102,8 @@ def deliver_sends(send_ids: list[int], *, app: Flask) -> Counter:
             later[delay].append(send.id)
     counts = Counter(send.status for send, _, _ in rows)
     db.session.commit()
+    for status, n in counts.items():
+        metrics.PUSH_RESULTS.labels(status).inc(n)
     queue = get_queue(app)
     for delay, ids in later.items():
         # Inline there is no delayed job: retry_due() in the next run picks these up instead.

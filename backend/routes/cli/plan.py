@@ -58,9 +58,20 @@ def _plan_in_worker(args: tuple[int, date, float | None]) -> tuple[str, str]:
 @click.option("--all", "all_reps", is_flag=True, help="Every active rep.")
 @click.option("--time-limit", type=float, default=None, help="Solver seconds per rep.")
 @click.option("--processes", type=int, default=None, help="Parallel planners (default: cores).")
+@click.option(
+    "--queue",
+    "use_queue",
+    is_flag=True,
+    help="With --all: one RQ job per rep for `fieldrep worker` processes on any host.",
+)
 @with_appcontext
 def plan_command(
-    day, rep_email: str | None, all_reps: bool, time_limit: float | None, processes: int | None
+    day,
+    rep_email: str | None,
+    all_reps: bool,
+    time_limit: float | None,
+    processes: int | None,
+    use_queue: bool = False,
 ) -> None:
     """Plan the day route of one rep or of every rep."""
     day = day.date()
@@ -82,6 +93,9 @@ def plan_command(
             .order_by(User.id)
         )
     )
+    if use_queue:
+        _enqueue_team(rep_ids, day, time_limit)
+        return
     processes = processes or os.cpu_count() or 1
     db.session.remove()
     failures = 0
@@ -99,6 +113,21 @@ def plan_command(
             failures += summary.startswith("not planned")
             bar.update(1)
     click.echo(f"Planned {len(rep_ids) - failures} of {len(rep_ids)} reps for {day.isoformat()}.")
+
+
+def _enqueue_team(rep_ids: list[int], day: date, time_limit: float | None) -> None:
+    """One job per rep on RQ (needs REDIS_URL): workers share the team, a worker per core."""
+    from backend.core.jobs import RQQueue, get_queue
+    from backend.routes.jobs import plan_reps
+
+    app = current_app._get_current_object()
+    queue = get_queue(app)
+    if not isinstance(queue, RQQueue):
+        raise click.UsageError("--queue needs REDIS_URL (without it, plan --all uses every core).")
+    # A rep's plan is seconds of work: one job per rep spreads them evenly over the workers.
+    queue = RQQueue(app.config["REDIS_URL"], queue.queue.name, batch=1)
+    queue.enqueue_each(plan_reps, [(r, day.isoformat(), time_limit) for r in rep_ids])
+    click.echo(f"Queued {len(rep_ids)} reps for {day.isoformat()}: run `fieldrep worker`.")
 
 
 COMMANDS = (plan_command,)

@@ -7,6 +7,7 @@ boundary (view, CLI command) builds from the app's config.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlalchemy import select, update
 from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.cadence import service as cadence
-from backend.core import changes
+from backend.core import changes, metrics
 from backend.core.errors import Conflict, Invalid
 from backend.core.extensions import db
 from backend.core.hours import WEEKDAYS, to_minutes
@@ -203,16 +204,22 @@ def solve_day(
 ) -> Plan:
     """Solve, translating routing failures into domain errors (422, never 500)."""
     problem = day_problem.problem
+    started = time.perf_counter()
     try:
-        return solve(
+        plan = solve(
             problem,
             time_limit if time_limit is not None else time_limit_for(problem, settings),
             workers=workers or settings.solver_workers,
         )
     except ProblemError as err:
+        metrics.PLANS.labels("invalid").inc()
         raise Invalid("The day cannot be planned.", {"problem": _messages(err)}) from err
     except RoutingError as err:
+        metrics.PLANS.labels("failed").inc()
         raise Invalid(str(err), {"problem": [str(err)]}) from err
+    metrics.SOLVER_SECONDS.observe(time.perf_counter() - started)
+    metrics.PLANS.labels("planned").inc()
+    return plan
 
 
 def _stop_doc(planned, account: Account, problem_stop: Stop, seq: int) -> dict:

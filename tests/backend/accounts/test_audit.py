@@ -36,7 +36,9 @@ def test_an_import_that_moves_accounts_is_audited_as_import(make_user, make_terr
     client = login(manager)
 
     def upload(owner: str):
-        text = f"external_id,name,lat,lon,territory,owner_email\nSF-1,Dorne,48.1,11.5,Nord,{owner}\n"
+        text = (
+            f"external_id,name,lat,lon,territory,owner_email\nSF-1,Dorne,48.1,11.5,Nord,{owner}\n"
+        )
         data = {"file": (io.BytesIO(text.encode()), "a.csv")}
         answer = client.post("/api/accounts/import", data=data, content_type="multipart/form-data")
         assert answer.status_code == 200, answer.get_json()

@@ -48,7 +48,7 @@ def test_behind_a_configured_proxy_the_forwarded_client_address_counts(scratch_d
         {
             "SQLALCHEMY_DATABASE_URI": scratch_db_url,
             "SECRET_KEY": "test-secret",
-            "PROXY_FIX_HOPS": 1,
+            "PROXY_HOPS": 1,
         }
     )
     app.instance_path = str(tmp_path)
