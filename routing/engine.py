@@ -2,29 +2,18 @@
 
 Both return a sequence of stop indices (0-based into Problem.stops) or None; the caller
 re-simulates and checks it, so nothing here has to be trusted.
+
+The libraries are imported inside the functions that use them: together they take seconds to
+load, and `fieldrep --help` (which builds the app, so imports this module) must not pay for it.
 """
 
 from __future__ import annotations
 
 import warnings
+from datetime import timedelta
+from time import monotonic
 
 import numpy as np
-import vroom
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from pyvrp import (
-    Client,
-    ClientGroup,
-    Depot,
-    Location,
-    PenaltyParams,
-    ProblemData,
-    Solution,
-    SolveParams,
-    VehicleType,
-)
-from pyvrp import solve as pyvrp_solve
-from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxRuntime
 
 from routing.models import Problem
 
@@ -48,11 +37,28 @@ def solve_pyvrp(
     """Prize-collecting PyVRP (iterated local search); the break is left to the caller's repair.
 
     A stop with several windows becomes one client per window in a mutually exclusive group.
+    `time_limit_s` counts from the call: the first call's import of PyVRP comes out of it.
     """
+    entered = monotonic()
+    from pyvrp import (
+        Client,
+        ClientGroup,
+        Depot,
+        Location,
+        PenaltyParams,
+        ProblemData,
+        Solution,
+        SolveParams,
+        VehicleType,
+    )
+    from pyvrp import solve as pyvrp_solve
+    from pyvrp.exceptions import PenaltyBoundWarning
+    from pyvrp.stop import MaxRuntime
+
     k = weight or value_weight(p)
     copies: list[int] = []  # client index -> stop index
-    clients: list[Client] = []
-    groups: list[ClientGroup] = []
+    clients: list = []
+    groups: list = []
     first_copy: dict[int, int] = {}
     for i, s in enumerate(p.stops):
         if not s.windows:
@@ -109,7 +115,7 @@ def solve_pyvrp(
         warnings.simplefilter("ignore", PenaltyBoundWarning)
         res = pyvrp_solve(
             data,
-            MaxRuntime(time_limit_s),
+            MaxRuntime(max(0.01, time_limit_s - (monotonic() - entered))),
             seed=seed,
             display=False,
             params=params,
@@ -124,7 +130,13 @@ def solve_pyvrp(
 def solve_ortools(
     p: Problem, time_limit_s: float, initial: list[int] | None = None
 ) -> list[int] | None:
-    """OR-Tools routing with disjunctions, windows as cumul domains and a native break interval."""
+    """OR-Tools routing with disjunctions, windows as cumul domains and a native break interval.
+
+    `time_limit_s` counts from the call (the import and the model building come out of it).
+    """
+    entered = monotonic()
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
     n = p.n
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
     routing = pywrapcp.RoutingModel(manager)
@@ -175,7 +187,8 @@ def solve_ortools(
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    left = time_limit_s - (monotonic() - entered)
+    params.time_limit.FromMilliseconds(max(1, int(left * 1000)))
     sol = None
     if initial:
         routing.CloseModelWithParameters(params)
@@ -194,26 +207,45 @@ def solve_ortools(
     return seq
 
 
-def solve_vroom(p: Problem, exploration: int = 5) -> list[int] | None:
-    """VROOM (fast heuristics; priority = value scaled to 0..100, several windows, the break)."""
+def solve_vroom(
+    p: Problem, exploration: int = 5, time_limit_s: float | None = None, vehicles: int = 1
+) -> list[int] | None:
+    """VROOM (fast heuristics; priority = value scaled to 0..100, several windows, the break).
+
+    VROOM is fast on a day's stops but has no bound of its own on large ones: `time_limit_s`
+    (from the call) becomes its timeout. With `vehicles` > 1 the routes come back one after
+    the other; `solve_vroom_routes` keeps them apart.
+    """
+    routes = solve_vroom_routes(p, exploration, time_limit_s, vehicles)
+    return None if routes is None else [i for r in routes for i in r]
+
+
+def solve_vroom_routes(
+    p: Problem, exploration: int = 5, time_limit_s: float | None = None, vehicles: int = 1
+) -> list[list[int]] | None:
+    """`solve_vroom` with one identical vehicle per route; a list of routes (stop indices)."""
+    entered = monotonic()
+    import vroom
+
     inp = vroom.Input()
     inp.set_durations_matrix("car", np.asarray(p.durations, dtype=np.uint32))
     top = max((s.value for s in p.stops), default=0)
-    breaks = []
-    if p.brk is not None:
-        b = p.brk
-        window = vroom.TimeWindow(b.earliest, b.latest - b.duration)
-        breaks = [vroom.Break(1, time_windows=[window], service=b.duration)]
-    inp.add_vehicle(
-        vroom.Vehicle(
-            1,
-            start=0,
-            end=p.end_node,
-            time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
-            breaks=breaks,
-            max_tasks=p.max_stops if p.max_stops is not None else 2**32,
+    b = p.brk
+    for v in range(1, vehicles + 1):
+        breaks = []
+        if b is not None:
+            window = vroom.TimeWindow(b.earliest, b.latest - b.duration)
+            breaks = [vroom.Break(1, time_windows=[window], service=b.duration)]
+        inp.add_vehicle(
+            vroom.Vehicle(
+                v,
+                start=0,
+                end=p.end_node,
+                time_window=vroom.TimeWindow(p.shift_start, p.shift_end),
+                breaks=breaks,
+                max_tasks=p.max_stops if p.max_stops is not None else 2**32,
+            )
         )
-    )
     jobs = 0
     for i, s in enumerate(p.stops):
         if not s.windows:
@@ -231,6 +263,14 @@ def solve_vroom(p: Problem, exploration: int = 5) -> list[int] | None:
         )
         jobs += 1
     if not jobs:
-        return []
-    routes = inp.solve(exploration_level=exploration, nb_threads=1).routes
-    return [int(j) - 1 for t, j in zip(routes["type"], routes["id"], strict=False) if t == "job"]
+        return [[] for _ in range(vehicles)]
+    timeout = None
+    if time_limit_s is not None:
+        left = max(0.001, time_limit_s - (monotonic() - entered))
+        timeout = timedelta(seconds=left)
+    table = inp.solve(exploration_level=exploration, nb_threads=1, timeout=timeout).routes
+    out: dict[int, list[int]] = {v: [] for v in range(1, vehicles + 1)}
+    for v, t, j in zip(table["vehicle_id"], table["type"], table["id"], strict=False):
+        if t == "job":
+            out[int(v)].append(int(j) - 1)
+    return [out[v] for v in sorted(out)]

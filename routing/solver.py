@@ -1,7 +1,7 @@
 """`solve()`: a small portfolio of engines, each followed by our own ILS, checked, with a fallback.
 
 Timeline of one call with `workers=2` (T = time limit):
-- now: the greedy fallback and VROOM (~0.05 s); if one of them already serves every stop that
+- now: the greedy fallback and VROOM (~0.05 s, at most VROOM_SHARE of the budget); if one of them already serves every stop that
   can be served at all, only travel can improve: tighten it and return early;
 - [0, ENGINE_SHARE * T]: PyVRP here and a second engine in the helper process (a milder-weight
   PyVRP, or OR-Tools with its native break when the day has one);
@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -31,6 +32,8 @@ from routing.schedule import build_plan, simulate, travel_of, value_of
 LOW_WEIGHT = 1000
 # Share of the budget the engines get; the ILS has the rest (measured on the hard OPTW cases).
 ENGINE_SHARE = 0.7
+# Most of the budget VROOM's warm start may take (it needs ~0.05 s on a day's stops).
+VROOM_SHARE = 0.2
 # Kept free before the deadline for the hand-back and the final build and check.
 _FINISH_S = 0.03
 # How long past the deadline we wait for the helper before going on without it.
@@ -45,15 +48,52 @@ def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["routing.engine", "routing.ils"])
+        # The solver libraries load lazily (routing.engine): preload them in the server, so a
+        # helper does not spend its first solve's budget importing them.
+        ctx.set_forkserver_preload(
+            [
+                "routing.engine",
+                "routing.ils",
+                "pyvrp",
+                "ortools.constraint_solver.pywrapcp",
+                "vroom",
+            ]
+        )
         _pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
 
 
+_ready = threading.Event()
+_starting = threading.Lock()
+
+
 def warm_up() -> None:
     """Start the helper process now, so the first timed solve does not pay for it."""
     _executor().submit(len, ()).result()
+    _ready.set()
+
+
+def _warm_in_background() -> None:
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - no helper only costs the second engine
+        log.exception("routing helper process failed to start")
+        _starting.release()  # the next solve may try again
+
+
+def _helper() -> ProcessPoolExecutor | None:
+    """The helper process if it is up. Starting it takes seconds (it imports the solver
+    libraries), more than a solve's budget: a solve does not wait for it but starts it in the
+    background and plans in this process alone; the solves after it get the helper.
+    """
+    if _ready.is_set():
+        return _pool
+    if _starting.acquire(blocking=False):
+        threading.Thread(
+            target=_warm_in_background, name="routing-helper-start", daemon=True
+        ).start()
+    return None
 
 
 def _engine(
@@ -70,7 +110,7 @@ def _engine(
     """
     try:
         if kind == "vroom":
-            return engine.solve_vroom(p)
+            return engine.solve_vroom(p, time_limit_s=limit)
         if kind == "ortools":
             return engine.solve_ortools(p, limit, initial)
         weight = LOW_WEIGHT if kind == "pyvrp-low" else None
@@ -121,8 +161,10 @@ def solve(problem: Problem, time_limit_s: float = 2.0, workers: int = 2, seed: i
     candidates: list[tuple[str, list[int]]] = [("greedy", greedy(problem))]
     notes: list[str] = []
     if problem.n and any(s.windows for s in problem.stops):
-        # VROOM answers in ~0.05 s and often finds what the local searches miss.
-        quick = _engine("vroom", problem, 0.0, seed, notes=notes)
+        # VROOM answers in ~0.05 s on a day's stops and often finds what the local searches
+        # miss; on large problems it has no bound of its own, so it gets a share of the budget.
+        left = deadline - time.monotonic()
+        quick = _engine("vroom", problem, max(0.01, VROOM_SHARE * left), seed, notes=notes)
         fixed = repair(problem, quick) if quick is not None else None
         if fixed is not None:
             candidates.append(("vroom", fixed))
@@ -157,9 +199,12 @@ def _portfolio(
     engine_until = t0 + (until - t0) * ENGINE_SHARE
     second = "ortools" if p.brk is not None else "pyvrp-low"
     fut: Future | None = None
-    if workers > 1:
+    helper = _helper() if workers > 1 else None
+    if workers > 1 and helper is None:
+        notes.append("helper process still starting: planned in one process")
+    if helper is not None:
         try:
-            fut = _executor().submit(_member, second, p, engine_until, until, seed + 1, incumbent)
+            fut = helper.submit(_member, second, p, engine_until, until, seed + 1, incumbent)
         except (OSError, RuntimeError):
             fut = None
     # With a helper, this process runs the ILS alone for the whole budget: measured on OPTW it

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backend.territories.rebalance.cpsat import solve
 from backend.territories.rebalance.greedy import greedy_moves
 from backend.territories.rebalance.problem import (
     Account,
@@ -70,11 +69,13 @@ def propose(
     nearest to it, then wherever the optimiser balances best, at no extra cost); "after" and
     ``max_moves`` count the remaining reps only. A new rep is simply a rep with no accounts.
     """
+    from backend.territories.rebalance import cpsat  # OR-Tools loads when a proposal is asked for
+
     model = model or TravelModel()
     full = costs(reps, accounts, model)
     gone = set(leaving)
     if not gone:
-        solution = solve(
+        solution = cpsat.solve(
             full,
             target_parity=target_parity,
             max_moves=max_moves,
@@ -96,7 +97,7 @@ def propose(
             for a in accounts
         ]
         after_costs = costs(staying, moved, model)
-        solution = solve(
+        solution = cpsat.solve(
             after_costs,
             target_parity=target_parity,
             max_moves=max_moves,
