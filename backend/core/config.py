@@ -70,6 +70,10 @@ class Config:
     ROUTE_TIME_LIMIT_PER_STOP = 0.01
     ROUTE_TIME_LIMIT_MAX = 2.0
     ROUTE_SOLVER_WORKERS = 2
+    # "horizon": the day route is the first day of a plan for the rest of the period;
+    # "day": each day planned on its own (the simulator compares the two).
+    ROUTE_PLANNING_POLICY = "horizon"
+    ROUTE_HORIZON_DAYS = 15  # working days the horizon looks ahead at most (at least the week)
 
     # Territory workload and rebalancing (backend/territories): minutes a call or an email
     # takes, visits a rep makes a day (for the travel estimate), the parity a proposal aims at

@@ -6,9 +6,7 @@ boundary (view, CLI command) builds from the app's config.
 
 from __future__ import annotations
 
-import logging
 import time
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,79 +18,23 @@ from backend.cadence import service as cadence
 from backend.core import changes, metrics
 from backend.core.errors import Conflict, Invalid
 from backend.core.extensions import db
-from backend.core.hours import WEEKDAYS, to_minutes
+from backend.core.hours import to_minutes
 from backend.routes.models import Appointment, RoutePlan
+from backend.routes.service import horizon
+from backend.routes.service.problems import (
+    DEFAULT_VISIT_MINUTES,
+    VALUE_SCALE,
+    DayProblem,
+    lunch_break,
+    service_seconds,
+    start_windows,
+)
+from backend.routes.service.problems import travel as travel_matrix
 from backend.routes.service.settings import DEFAULT_SETTINGS, PlanningSettings
 from backend.users.models import User
-from routing.models import Break, Location, Plan, Problem, ProblemError, RoutingError, Stop
+from routing.models import Location, Plan, Problem, ProblemError, RoutingError, Stop
 from routing.problem_io import format_time
 from routing.solver import solve
-from routing.travel import OsrmTable, TravelMatrix, geodesic_matrix
-
-# Value per unit of cadence urgency: the solver works in integers.
-VALUE_SCALE = 10
-DEFAULT_VISIT_MINUTES = 30
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class DayProblem:
-    """A routing problem plus what the service needs to turn the plan back into accounts."""
-
-    problem: Problem
-    accounts: dict[str, Account]
-    closed: list[str]
-    notes: list[str] = field(default_factory=list)
-
-
-def start_windows(
-    account: Account, weekday: int, service: int, shift: tuple[int, int]
-) -> tuple[tuple[int, int], ...]:
-    """Opening hours of that weekday as windows for the START of service, inside the shift.
-
-    A visit must end by closing time, so a window [open, close] becomes [open, close - service].
-    Accounts with no opening hours on record are treated as open all working day.
-    """
-    hours = account.opening_hours or {}
-    windows = hours.get(WEEKDAYS[weekday], []) if hours else [["00:00", "24:00"]]
-    out = []
-    for open_, close in windows:
-        lo = max(to_minutes(open_) * 60, shift[0])
-        hi = min(to_minutes(close) * 60 - service, shift[1] - service)
-        if hi >= lo:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-def _service_seconds(account: Account, tier_minutes: dict[str, int]) -> int:
-    minutes = account.service_minutes or tier_minutes.get(account.tier, DEFAULT_VISIT_MINUTES)
-    return int(minutes) * 60
-
-
-ROAD_TIMES_UNAVAILABLE = "road times unavailable: straight-line estimate"
-
-
-def _travel(
-    locations: list[Location], notes: list[str], settings: PlanningSettings
-) -> TravelMatrix:
-    """Road times from OSRM when configured; the geodesic model (noted) when it fails."""
-    if settings.osrm_url:
-        table = OsrmTable(settings.osrm_url, max_locations=settings.osrm_max_locations)
-        try:
-            return table.matrix(locations)
-        except RoutingError as err:
-            # A plan on estimated times beats no plan: the rep is told, the failure logged.
-            log.warning("OSRM failed, planning on straight-line times: %s", err)
-            notes.append(ROAD_TIMES_UNAVAILABLE)
-    return geodesic_matrix(locations, settings.travel_speed_kmh, settings.travel_circuity)
-
-
-def _break(shift_start: int, shift_end: int, settings: PlanningSettings) -> Break | None:
-    if settings.lunch_break is None:
-        return None
-    earliest, latest, duration = settings.lunch_break
-    earliest, latest = max(earliest, shift_start), min(latest, shift_end)
-    return Break(earliest, latest, duration) if latest - earliest >= duration else None
 
 
 def build_day_problem(
@@ -158,7 +100,7 @@ def build_day_problem(
                 )
             )
             continue
-        service = _service_seconds(account, tier_minutes)
+        service = service_seconds(account, tier_minutes)
         windows = start_windows(account, day.weekday(), service, shift)
         if not windows:
             closed.append(str(account_id))
@@ -168,8 +110,8 @@ def build_day_problem(
     origin = position or Location(rep.home_lat, rep.home_lon)
     home = Location(rep.home_lat, rep.home_lon)
     notes: list[str] = []
-    travel = _travel([origin, *[s.location for s in stops], home], notes, settings)
-    brk = _break(*shift, settings)
+    travel = travel_matrix([origin, *[s.location for s in stops], home], notes, settings)
+    brk = lunch_break(*shift, settings)
     problem = Problem(
         shift_start=shift[0],
         shift_end=shift[1],
@@ -340,11 +282,47 @@ def plan_day(
     time_limit: float | None = None,
     workers: int | None = None,
     settings: PlanningSettings = DEFAULT_SETTINGS,
+    policy: str | None = None,
 ) -> RoutePlan:
-    """Plan (or re-plan from scratch) the rep's day and store it."""
-    day_problem = build_day_problem(rep, day, settings=settings)
-    plan = solve_day(day_problem, time_limit=time_limit, workers=workers, settings=settings)
+    """Plan (or re-plan from scratch) the rep's day and store it.
+
+    ``policy`` "horizon" (the default, ``settings.policy``) makes the day the first day of a plan
+    for the rest of the period; "day" plans the day on its own, as before the horizon.
+    """
+    day_problem, plan = _plan(
+        rep, day, time_limit=time_limit, workers=workers, settings=settings, policy=policy
+    )
     return store_plan(rep, day, day_problem, plan)
+
+
+def _plan(
+    rep: User,
+    day: date,
+    *,
+    time_limit: float | None,
+    workers: int | None,
+    settings: PlanningSettings,
+    policy: str | None,
+    **where,
+) -> tuple[DayProblem, Plan]:
+    """The day's problem and plan under ``policy``; ``where`` narrows the day (start_at, ...)."""
+    if (policy or settings.policy) == "day":
+        day_problem = build_day_problem(rep, day, settings=settings, **where)
+        plan = solve_day(day_problem, time_limit=time_limit, workers=workers, settings=settings)
+        return day_problem, plan
+    days = horizon.build_horizon(rep, day, settings=settings, **where)
+    first = days.days[0].problem
+    limit = time_limit if time_limit is not None else time_limit_for(first, settings)
+    try:
+        day_problem, plan, _ = horizon.plan_first_day(
+            days, limit, workers or settings.solver_workers
+        )
+    except ProblemError as err:
+        raise Invalid("The day cannot be planned.", {"problem": _messages(err)}) from err
+    except RoutingError as err:
+        raise Invalid(str(err), {"problem": [str(err)]}) from err
+    day_problem.notes = days.days[0].notes
+    return day_problem, plan
 
 
 def reoptimize(
@@ -354,6 +332,7 @@ def reoptimize(
     at: datetime,
     *,
     settings: PlanningSettings = DEFAULT_SETTINGS,
+    policy: str | None = None,
 ) -> RoutePlan:
     """Re-plan the rest of the day from where the rep is now, keeping visits already made."""
     local = at.astimezone(ZoneInfo(rep.time_zone))
@@ -362,15 +341,17 @@ def reoptimize(
     kept = [s for s in route.stops if s["status"] in ("arrived", "done")]
     skipped = [s for s in route.stops if s["status"] == "skipped"]
     now = local.hour * 3600 + local.minute * 60 + local.second
-    day_problem = build_day_problem(
+    day_problem, plan = _plan(
         rep,
         route.date,
+        time_limit=None,
+        workers=None,
+        settings=settings,
+        policy=policy,
         start_at=now,
         position=position,
         exclude={s["account_id"] for s in kept + skipped},
-        settings=settings,
     )
-    plan = solve_day(day_problem, settings=settings)
     return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped)
 
 

@@ -37,6 +37,8 @@ class PlanningSettings:
     time_limit_per_stop: float = Config.ROUTE_TIME_LIMIT_PER_STOP
     time_limit_max: float = Config.ROUTE_TIME_LIMIT_MAX
     solver_workers: int = Config.ROUTE_SOLVER_WORKERS
+    policy: str = Config.ROUTE_PLANNING_POLICY
+    horizon_days: int = Config.ROUTE_HORIZON_DAYS
 
     @classmethod
     def from_config(cls, config: Mapping) -> PlanningSettings:
@@ -52,6 +54,8 @@ class PlanningSettings:
             time_limit_per_stop=config["ROUTE_TIME_LIMIT_PER_STOP"],
             time_limit_max=config["ROUTE_TIME_LIMIT_MAX"],
             solver_workers=config["ROUTE_SOLVER_WORKERS"],
+            policy=config.get("ROUTE_PLANNING_POLICY", Config.ROUTE_PLANNING_POLICY),
+            horizon_days=int(config.get("ROUTE_HORIZON_DAYS", Config.ROUTE_HORIZON_DAYS)),
         )
 
 

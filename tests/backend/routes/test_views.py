@@ -82,7 +82,8 @@ def test_plan_day_is_feasible_and_explains_drops(login, rep_with_accounts):
     _assert_feasible(route, by_id)
     planned = {s["account_id"] for s in route["stops"]}
     dropped = {d["account_id"]: d["reason"] for d in route["dropped"]}
-    assert dropped[accounts[5].id] == "closed that day"
+    # Closed on Tuesdays: the horizon says so and when it is planned instead.
+    assert dropped[accounts[5].id].startswith("closed that day")
     assert planned | set(dropped) == set(by_id)  # every due account is accounted for
     assert client.get(f"/api/routes/{DAY}").get_json()["version"] == 1
     again = client.post(f"/api/routes/{DAY}/plan").get_json()
