@@ -53,6 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     tiers.provide(plan_store.known_tiers)
     account_hooks.provide(territory_assign.on_accounts_written)
+    from backend.accounts import scope as account_scope
+    from backend.cadence import service as cadence_service
+    from backend.territories.departure import handover
+
+    account_scope.grant_read(handover.read_grant)
+    cadence_service.adjust_due(handover.intro_visits)
     install_auth(app)
     blueprints = (
         *users.BLUEPRINTS,

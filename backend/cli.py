@@ -45,6 +45,7 @@ DOMAIN_COMMANDS: dict[str, tuple[str, str]] = {
         "backend.territories.cli",
         "Territory rules, workload balance and rep departures.",
     ),
+    "users": ("backend.territories.cli_departure", "Users: a rep's departure."),
     "vapid": ("backend.reminders.cli", "VAPID keys for web push."),
     "worker": (
         "backend.reminders.cli",
@@ -69,6 +70,7 @@ _DOMAIN_MODULES = (
     "backend.reminders.cli",
     "backend.sync.cli",
     "backend.territories.cli",
+    "backend.territories.cli_departure",
 )
 
 

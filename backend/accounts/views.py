@@ -65,7 +65,7 @@ class AccountsById(MethodView):
     @blp.response(200, AccountSchema)
     def get(self, account_id):
         """An account in scope (404 otherwise)."""
-        return get_account(user(), account_id)
+        return get_account(user(), account_id, readonly=True)
 
     @blp.arguments(AccountPatchSchema)
     @blp.response(200, AccountSchema)

@@ -7,7 +7,7 @@ needs (the plan, then one query for the accounts and their touch dates) and hand
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -138,6 +138,18 @@ class DueSnapshot:
     touch_types: list[str]  # every touch type the plan names (count 0 included)
 
 
+# Due items added by higher domains (a handover's introductory visits), registered by the
+# composition root: (rep, as_of, items) -> items.
+DueAdjuster = Callable[[User, date, list[DueItem]], list[DueItem]]
+_adjusters: list[DueAdjuster] = []
+
+
+def adjust_due(adjuster: DueAdjuster) -> None:
+    """Register a function that may add to or rank a rep's due list."""
+    if adjuster not in _adjusters:
+        _adjusters.append(adjuster)
+
+
 def due_for_rep(rep: User, as_of: date, status: str | None = None) -> list[DueItem]:
     """Every touch the rep's live accounts still need in the periods containing ``as_of``."""
     items = due_snapshot(rep, as_of).items
@@ -164,6 +176,8 @@ def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
             day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
             touches[(row.id, row.type)].extend([day] * row.n)
     items = due_items(accounts, rules, touches, as_of, weights_of(version)) if rules else []
+    for adjuster in _adjusters:
+        items = adjuster(rep, as_of, items)
     return DueSnapshot(items, [a.id for a in accounts], types)
 
 

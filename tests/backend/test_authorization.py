@@ -126,6 +126,8 @@ BODIES = {
     ("/api/opportunities/<int:opportunity_id>", "PATCH"): {"name": "pwned"},
     ("/api/quotas/<int:quota_id>", "PATCH"): {"revenue": 1.0},
     ("/api/territories/<int:territory_id>/rules", "PUT"): {"rules": [{"tiers": ["A"]}]},
+    ("/api/users/<int:user_id>/departure", "POST"): {"strategy": "proposal"},
+    ("/api/users/<int:user_id>/carve", "POST"): {"territory_id": 1},
 }
 
 

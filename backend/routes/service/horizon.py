@@ -20,7 +20,7 @@ from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.cadence import service as cadence
 from backend.cadence.engine.due import due_dates
-from backend.cadence.engine.periods import PERIOD_WORDS, parse_period
+from backend.cadence.engine.periods import PERIOD_WORDS, Period, parse_period, period_containing
 from backend.cadence.engine.urgency import urgency_score
 from backend.core.errors import Invalid
 from backend.core.extensions import db
@@ -76,11 +76,21 @@ def _last_visits(ids: list[int], since: date, day: date) -> dict[int, date]:
     return {a: d if isinstance(d, date) else date.fromisoformat(d) for a, d in rows}
 
 
+def _period_of(item, day: date) -> tuple[Period, bool]:
+    """(the item's cadence period, True) or, for a one-off visit another domain adds to the due
+    list (a handed-over account's introductory visit), (the month of its due date, False)."""
+    try:
+        return parse_period(item.period), True
+    except ValueError:
+        return period_containing("month", max(day, item.due_date)), False
+
+
 def _needs(items: list, accounts: dict[int, Account], day: date) -> dict[str, Need]:
     """Per account the due date of each visit still owed; spacing a third of the plan's gap."""
     weights = cadence.weights_of(plan_store.plan_at(day))
     top = max((accounts[i.account_id].revenue or 0.0 for i in items), default=0.0) or 1.0
-    periods = {i.account_id: parse_period(i.period) for i in items}
+    kinds = {i.account_id: _period_of(i, day) for i in items}
+    periods = {a: p for a, (p, _) in kinds.items()}
     first = min((p.first for p in periods.values()), default=day)
     last = _last_visits(list(periods), first, day)
     needs = {}
@@ -90,7 +100,9 @@ def _needs(items: list, accounts: dict[int, Account], day: date) -> dict[str, Ne
         dues = []
         for k in range(item.remaining):
             pair = due_dates(period, item.required, item.done + k)
-            if pair is not None:
+            if not kinds[item.account_id][1]:
+                dues.append(item.due_date)  # a one-off: due on its own date
+            elif pair is not None:
                 dues.append(pair[1])
         base = urgency_score(account.tier, "visit", 0, account.kare, weights) / 10.0
         lift = 1.0 + REVENUE_LIFT * max(0.0, account.revenue or 0.0) / top
@@ -132,7 +144,7 @@ def build_horizon(
     ]
     items.sort(key=lambda i: -i.urgency)
     items = items[: settings.max_candidates]
-    last = max((parse_period(i.period).last for i in items), default=day)
+    last = max((_period_of(i, day)[0].last for i in items), default=day)
     dates = working_days(day, last, settings.horizon_days)
     appts = list(
         db.session.scalars(

@@ -167,14 +167,21 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
         )
         route_reps = {route_id: rep_id for route_id, rep_id in found}
     before = _last_audience(session, sorted(edited))
+    previous = {
+        account_id: _previous(account, details[("account", str(account_id))], before)
+        for account_id, account in accounts.items()
+        if ("account", str(account_id)) in details
+    }
+    history = _close_ownerships(session, accounts, previous)
     rows_opp = _opportunity_rows(
         session, sorted({int(i) for e, i in details if e == "opportunity"})
     )
     rows: list[dict] = []
     due_reps: set[int] = set()
-    for (entity, entity_id), extra in details.items():
+    for entity, entity_id in details:
         if entity == "account" and int(entity_id) in accounts:
-            rows += _account_rows(session, accounts[int(entity_id)], extra, before, due_reps)
+            account = accounts[int(entity_id)]
+            rows += _account_rows(account, previous[account.id], history, due_reps)
         elif entity == "touch" and "rep_id" in touches.get(entity_id, {}):
             touch = touches[entity_id]
             rows += _touch_rows(entity_id, touch, accounts.get(touch["account_id"]), due_reps)
@@ -234,28 +241,35 @@ def _last_audience(
     return {int(e): (rep, territory) for e, rep, territory in found}
 
 
+def _previous(
+    account: Account, extra: dict[str, Any], before: dict[int, tuple[Any, Any]]
+) -> tuple[Any, Any]:
+    """(owner, territory) the account's audience had before this transaction."""
+    if account.id in before:
+        return before[account.id]
+    # First change row for this account: the service's word on the previous owner.
+    return (
+        extra.get("previous_owner_id", account.owner_id),
+        extra.get("previous_territory_id", account.territory_id),
+    )
+
+
 def _account_rows(
-    session: Session,
     account: Account,
-    extra: dict[str, Any],
-    before: dict[int, tuple[Any, Any]],
+    previous: tuple[Any, Any],
+    history: dict[int, list[str]],
     due_reps: set[int],
 ) -> list[dict]:
     account_id = account.id
-    old_rep, old_territory = before.get(account_id, (None, None))
-    if account_id not in before:
-        # First change row for this account: the service's word on the previous owner.
-        old_rep = extra.get("previous_owner_id", account.owner_id)
-        old_territory = extra.get("previous_territory_id", account.territory_id)
+    old_rep, old_territory = previous
     rows: list[dict] = []
     if old_rep is not None and old_rep != account.owner_id:
         rows.append(_row("account", account_id, "leave", rep_id=old_rep))
         due_reps.add(old_rep)
-        _close_ownership(session, account, old_rep)
-        if account.owner_id is not None and account.deleted_at is None:
-            # The new owner needs the account's history even though it is older than their cursor.
-            touch_ids = session.scalars(select(Touch.id).where(Touch.account_id == account_id))
-            rows += [_row("touch", t, "put", rep_id=account.owner_id) for t in touch_ids]
+        # The new owner needs the account's history even though it is older than their cursor.
+        rows += [
+            _row("touch", t, "put", rep_id=account.owner_id) for t in history.get(account_id, ())
+        ]
     if old_territory is not None and old_territory != account.territory_id:
         rows.append(_row("account", account_id, "leave", territory_id=old_territory))
     op = "delete" if account.deleted_at is not None else "put"
@@ -265,18 +279,59 @@ def _account_rows(
     return rows
 
 
-def _close_ownership(session: Session, account: Account, old_rep: int) -> None:
-    """Remember that ``old_rep`` owned the account until now (offline touches rely on it)."""
-    since = session.scalar(
-        select(func.max(AccountOwnerHistory.to_at)).where(
-            AccountOwnerHistory.account_id == account.id
+_CHUNK = 500  # ids per IN (...) list
+
+
+def _close_ownerships(
+    session: Session, accounts: dict[int, Account], previous: dict[int, tuple[Any, Any]]
+) -> dict[int, list[str]]:
+    """Remember that each previous owner owned their account until now (offline touches rely
+    on it), and return the touch ids of the accounts a new live owner must receive.
+
+    In bulk: a departure or a realignment moves thousands of accounts in one transaction.
+    """
+    moved = {
+        account_id: old_rep
+        for account_id, (old_rep, _) in previous.items()
+        if old_rep is not None and old_rep != accounts[account_id].owner_id
+    }
+    if not moved:
+        return {}
+    ids = sorted(moved)
+    since: dict[int, datetime] = {}
+    history: dict[int, list[str]] = {}
+    receivers = [
+        i for i in ids if accounts[i].owner_id is not None and accounts[i].deleted_at is None
+    ]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        since.update(
+            session.execute(
+                select(AccountOwnerHistory.account_id, func.max(AccountOwnerHistory.to_at))
+                .where(AccountOwnerHistory.account_id.in_(chunk))
+                .group_by(AccountOwnerHistory.account_id)
+            ).all()
         )
+    for start in range(0, len(receivers), _CHUNK):
+        chunk = receivers[start : start + _CHUNK]
+        for touch_id, account_id in session.execute(
+            select(Touch.id, Touch.account_id).where(Touch.account_id.in_(chunk))
+        ):
+            history.setdefault(account_id, []).append(touch_id)
+    now = utcnow()
+    session.execute(
+        AccountOwnerHistory.__table__.insert(),
+        [
+            {
+                "account_id": i,
+                "rep_id": moved[i],
+                "from_at": since.get(i) or accounts[i].created_at,
+                "to_at": now,
+            }
+            for i in ids
+        ],
     )
-    start: datetime = since or account.created_at
-    session.add(
-        AccountOwnerHistory(account_id=account.id, rep_id=old_rep, from_at=start, to_at=utcnow())
-    )
-    session.flush()
+    return history
 
 
 def _touch_rows(
