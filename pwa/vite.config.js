@@ -23,7 +23,8 @@ export default defineConfig({
   plugins: [
     {
       name: 'fieldrep-tile-url',
-      transformIndexHtml: (html) => html.replace('%FIELDREP_TILE_URL%', TILE_URL),
+      transformIndexHtml: (html) => html.replace('%FIELDREP_TILE_URL%', TILE_URL)
+        .replace('%FIELDREP_CHECKIN_RADIUS_M%', process.env.FIELDREP_CHECKIN_RADIUS_M || '300'),
     },
     VitePWA({
       strategies: 'injectManifest',

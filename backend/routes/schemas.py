@@ -122,3 +122,18 @@ class AppointmentQuerySchema(BaseSchema):
 
     date = fields.Date()
     rep = fields.String()
+
+
+class SequenceSchema(BaseSchema):
+    """The rest of the day in the rep's order: account ids still to visit, and which are pinned."""
+
+    order = fields.List(fields.Integer(), required=True, validate=validate.Length(max=200))
+    base_version = fields.Integer(load_default=None)
+    pinned = fields.List(fields.Integer(), load_default=None, validate=validate.Length(max=200))
+
+
+class RoutePreviewSchema(BaseSchema):
+    """A re-plan computed but not stored: the route now and the route it would become."""
+
+    current = fields.Nested(RouteSchema)
+    proposed = fields.Nested(RouteSchema)

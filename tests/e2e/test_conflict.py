@@ -74,6 +74,7 @@ def test_take_server_discards_my_edit(app, planned, new_context):
     a, b = phone.new_page(), tablet.new_page()
     for page in (a, b):
         pages.login(page, seed.rep_email)
+        pages.wait_controlled(page)  # offline navigation needs the service worker in control
         pages.wait_synced(page)
 
     tablet.set_offline(True)

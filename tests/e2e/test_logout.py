@@ -14,6 +14,7 @@ def test_logout_warns_about_unsent_changes_and_not_after_sync(app, planned, new_
     ctx = new_context()
     page = ctx.new_page()
     pages.login(page, seed.rep_email)
+    pages.wait_controlled(page)  # offline navigation needs the service worker in control
     pages.wait_synced(page)
 
     ctx.set_offline(True)

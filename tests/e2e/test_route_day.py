@@ -72,6 +72,8 @@ def test_check_in_out_and_skip_offline_reach_the_server_then_replan(app, planned
     assert stops[second] == ("skipped", "Traffic")
     assert _visits(app) == [(first, "visit", "positive")]
 
+    # Re-planning shows a preview first (issue 14); it applies when the rep accepts.
     page.click("button:has-text('Re-plan from here')")
-    page.wait_for_selector("text=Route re-planned from here.")
+    page.click("[data-testid=replan-preview] button:has-text('Accept re-plan')")
+    page.wait_for_selector("text=Route re-planned.")
     assert page.is_visible("[data-testid=stop-list]")

@@ -127,9 +127,13 @@ def build_horizon(
     start_at: int | None = None,
     position: Location | None = None,
     exclude: set[int] | frozenset[int] = frozenset(),
+    must: set[int] | frozenset[int] = frozenset(),
     settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> Horizon:
-    """The rep's horizon from ``day``: one problem per working day over one travel matrix."""
+    """The rep's horizon from ``day``: one problem per working day over one travel matrix.
+
+    ``must``: accounts the rep pinned to ``day``; they are required stops that day (due or not).
+    """
     if rep.home_lat is None or rep.home_lon is None:
         raise Invalid("No home location.", {"rep": ["Set the rep's home location first."]})
     version = plan_store.plan_at(day)
@@ -156,7 +160,8 @@ def build_horizon(
         )
     )
     appts = [a for a in appts if not (a.date == day and a.account_id in exclude)]
-    ids = {i.account_id for i in items} | {a.account_id for a in appts}
+    must = set(must) - set(exclude)
+    ids = {i.account_id for i in items} | {a.account_id for a in appts} | must
     accounts = {
         a.id: a
         for a in db.session.scalars(select(Account).where(Account.id.in_(ids)))
@@ -197,13 +202,15 @@ def build_horizon(
                     window,
                     required=True,
                 )
-            elif account_id in value:
+            elif account_id in value or (k == 0 and account_id in must):
                 service = problems.service_seconds(account, tier_minutes)
                 windows = problems.start_windows(account, d.weekday(), service, shift)
                 if not windows:
                     closed.append(str(account_id))
                     continue
-                stop = Stop(str(account_id), loc, service, value[account_id], windows)
+                pinned = k == 0 and account_id in must
+                worth = value.get(account_id, problems.VALUE_SCALE)
+                stop = Stop(str(account_id), loc, service, worth, windows, required=pinned)
             else:
                 continue
             stops.append(stop)

@@ -44,10 +44,13 @@ def build_day_problem(
     start_at: int | None = None,
     position: Location | None = None,
     exclude: set[int] | frozenset[int] = frozenset(),
+    must: set[int] | frozenset[int] = frozenset(),
     settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> DayProblem:
     """The rep's day as an orienteering problem: due visits (value from urgency), opening
     hours as start windows, appointments as required stops, the break, home as start and end.
+
+    ``must``: accounts the rep pinned to the day; they are required stops (due or not).
     """
     if rep.home_lat is None or rep.home_lon is None:
         raise Invalid("No home location.", {"rep": ["Set the rep's home location first."]})
@@ -75,13 +78,15 @@ def build_day_problem(
             select(Appointment).where(Appointment.rep_id == rep.id, Appointment.date == day)
         )
     )
-    ids = set(value_of) | {a.account_id for a in appointments if a.account_id not in exclude}
+    must = set(must) - set(exclude)
+    ids = set(value_of) | must | {a.account_id for a in appointments if a.account_id not in exclude}
     accounts = {a.id: a for a in db.session.scalars(select(Account).where(Account.id.in_(ids)))}
 
     stops: list[Stop] = []
     closed: list[str] = []
     fixed = {a.account_id: a for a in appointments if a.account_id in accounts}
-    for account_id in [*fixed, *[i for i in value_of if i not in fixed]]:
+    pinned = [i for i in must if i not in fixed and i not in value_of]
+    for account_id in [*fixed, *[i for i in value_of if i not in fixed], *pinned]:
         account = accounts[account_id]
         if account.deleted_at is not None:
             continue
@@ -105,7 +110,10 @@ def build_day_problem(
         if not windows:
             closed.append(str(account_id))
             continue
-        stops.append(Stop(str(account_id), location, service, value_of[account_id], windows))
+        value = value_of.get(account_id, VALUE_SCALE)
+        stops.append(
+            Stop(str(account_id), location, service, value, windows, required=account_id in must)
+        )
 
     origin = position or Location(rep.home_lat, rep.home_lon)
     home = Location(rep.home_lat, rep.home_lon)
@@ -216,6 +224,7 @@ def store_plan(
     plan: Plan,
     kept: list[dict] | None = None,
     skipped: list[dict] | None = None,
+    pinned: set[int] | frozenset[int] = frozenset(),
 ) -> RoutePlan:
     """Write the plan as the rep's route for ``day`` (a new version of an existing route).
 
@@ -227,7 +236,10 @@ def store_plan(
     stops = [dict(s, seq=i + 1) for i, s in enumerate(kept)]
     for planned in plan.stops:
         account = day_problem.accounts[planned.id]
-        stops.append(_stop_doc(planned, account, by_id[planned.id], len(stops) + 1))
+        doc = _stop_doc(planned, account, by_id[planned.id], len(stops) + 1)
+        if account.id in pinned:
+            doc["pinned"] = True  # kept on the day by every re-plan until the rep unpins it
+        stops.append(doc)
     stops += [dict(s, seq=len(stops) + i + 1) for i, s in enumerate(skipped or [])]
     dropped = [
         {"account_id": int(d.id), "name": day_problem.accounts[d.id].name, "reason": d.reason}
@@ -340,6 +352,7 @@ def reoptimize(
         raise Invalid("Wrong day.", {"at": [f"The route is for {route.date.isoformat()}."]})
     kept = [s for s in route.stops if s["status"] in ("arrived", "done")]
     skipped = [s for s in route.stops if s["status"] == "skipped"]
+    pins = {s["account_id"] for s in route.stops if s.get("pinned") and s["status"] == "planned"}
     now = local.hour * 3600 + local.minute * 60 + local.second
     day_problem, plan = _plan(
         rep,
@@ -351,8 +364,9 @@ def reoptimize(
         start_at=now,
         position=position,
         exclude={s["account_id"] for s in kept + skipped},
+        must=pins,
     )
-    return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped)
+    return store_plan(rep, route.date, day_problem, plan, kept=kept, skipped=skipped, pinned=pins)
 
 
 def get_day(rep: User, day: date) -> RoutePlan | None:

@@ -1,6 +1,7 @@
 """Day and week routes of a rep."""
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from flask import current_app
 from flask.views import MethodView
@@ -10,16 +11,19 @@ from backend.core.errors import Invalid, NotFound
 from backend.core.extensions import db
 from backend.core.http import Blueprint, user
 from backend.core.schemas import path_day
+from backend.routes.models import RoutePlan as RoutePlanModel
 from backend.routes.schemas import (
     PlanArgsSchema,
     PositionNowSchema,
     ReorderSchema,
+    RoutePreviewSchema,
     RouteQuerySchema,
     RouteSchema,
+    SequenceSchema,
     StopUpdateSchema,
     WeekSchema,
 )
-from backend.routes.service import planning, route_stops, week_planning
+from backend.routes.service import planning, route_stops, sequence, week_planning
 from backend.users.scope import resolve_rep
 from routing.models import Location
 
@@ -91,6 +95,63 @@ class RouteReoptimize(MethodView):
         at = now.get("at") or datetime.now(UTC)
         position = Location(now["lat"], now["lon"])
         route = planning.reoptimize(rep, route, position, at, settings=_settings())
+        db.session.commit()
+        return route
+
+
+def _snapshot(route) -> SimpleNamespace:
+    """The route's column values, readable after the savepoint that produced them is undone."""
+    return SimpleNamespace(
+        **{c.key: getattr(route, c.key) for c in RoutePlanModel.__table__.columns}
+    )
+
+
+@blp.route("/<string:day>/reoptimize/preview")
+class RouteReoptimizePreview(MethodView):
+    """What a re-plan would do, without doing it."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(PositionNowSchema)
+    @blp.response(200, RoutePreviewSchema)
+    def post(self, query, now, day):
+        """The route now and the re-planned route; nothing is stored (accept with PUT .../stops)."""
+        rep = _rep(query)
+        route = _route(rep, path_day(day))
+        current = _snapshot(route)
+        savepoint = db.session.begin_nested()
+        try:
+            at = now.get("at") or datetime.now(UTC)
+            proposed = planning.reoptimize(
+                rep, route, Location(now["lat"], now["lon"]), at, settings=_settings()
+            )
+            proposed = _snapshot(proposed)
+        finally:
+            savepoint.rollback()
+        return {"current": current, "proposed": proposed}
+
+
+@blp.route("/<string:day>/stops")
+class RouteStops(MethodView):
+    """The rest of the day as the rep wants it."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(SequenceSchema)
+    @blp.response(200, RouteSchema)
+    def put(self, query, data, day):
+        """Visit exactly these stops in this order (add, remove, pin, accept a preview, undo)."""
+        rep = _rep(query)
+        route = sequence.set_sequence(
+            rep,
+            _route(rep, path_day(day)),
+            data["order"],
+            data["base_version"],
+            data["pinned"],
+            settings=_settings(),
+        )
         db.session.commit()
         return route
 

@@ -12,3 +12,15 @@ export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 300_000; // docs/sync-protocol.md: min(300 s, 1 s * 2^attempt)
 
 export const BG_SYNC_TAG = 'fieldrep-outbox';
+
+// The server refuses touches older than TOUCH_MAX_AGE_DAYS (backend Config, default 30); the log
+// form offers backdating within the same age so the rep is told before saving, not after a sync.
+export const TOUCH_MAX_AGE_DAYS = 30;
+
+/** Check-in warning radius in metres: <meta name="fieldrep-checkin-radius-m"> (build env
+ * FIELDREP_CHECKIN_RADIUS_M, or rewritten when serving), 300 m by default. Warns, never blocks. */
+export function checkinRadiusM() {
+  const raw = typeof document !== 'undefined' ? document.querySelector('meta[name="fieldrep-checkin-radius-m"]')?.content : null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : 300;
+}

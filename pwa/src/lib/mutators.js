@@ -2,15 +2,18 @@
 // and again after every pull (rebase): server rows arrive, then still-pending mutations are
 // re-applied on top, so the screen never "forgets" an unsent change. Each must be idempotent.
 import { db } from './db.js';
+import { refreshAccountDue, DUE_TABLES } from './due-local.js';
 
 export const mutators = {
   'touch.log': {
-    tables: ['touches'],
+    tables: DUE_TABLES,
     async apply(args, { repId } = {}) {
       const existing = await db.touches.get(args.id);
       // The server copy (no _pending flag) wins once it has arrived.
       if (existing && !existing._pending) return;
       await db.touches.put({ ...args, rep_id: repId ?? existing?.rep_id ?? null, _pending: 1 });
+      // Offline truth: the account's due status follows the visit at once, before any sync.
+      await refreshAccountDue(args.account_id);
     },
   },
   'account.update': {

@@ -5,7 +5,7 @@
 // start/online/login; any failure here is harmless (the next trigger tries again).
 import { db, getMeta, setMeta } from './db.js';
 import { api } from './api.js';
-import { storeServerRows } from './sync-core.js';
+import { storeServerRows, replaceDue } from './sync-core.js';
 import { mondayOf, todayIn } from './dates.js';
 
 export async function prefetch() {
@@ -26,10 +26,7 @@ export async function prefetch() {
     if (Array.isArray(due)) {
       // The due list is derived on the server; replace it whole so stale items disappear.
       const rows = due.map((d) => ({ ...d, id: d.id ?? `${d.account_id}:${d.touch_type}` }));
-      await db.transaction('rw', db.due, async () => {
-        await db.due.clear();
-        await db.due.bulkPut(rows);
-      });
+      await replaceDue(rows);
       await setMeta('due_fetched_at', new Date().toISOString());
     }
   } catch { /* ignore */ }

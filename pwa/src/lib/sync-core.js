@@ -86,6 +86,11 @@ export async function applyResults(userId, batch, body) {
       const status = r.status === 'duplicate' && (r.outcome === 'conflict' || r.outcome === 'rejected') ? r.outcome : r.status;
       if (status === 'applied' || status === 'duplicate') {
         if (m.name === 'touch.log') await db.touches.update(m.args.id, { _pending: undefined });
+        // The server's route moved one version on; until its copy arrives (the pull replaces the
+        // whole row, dropping this count) later reorders must be based on that version.
+        if (status === 'applied' && (m.name === 'route.reorder' || m.name === 'stop.update')) {
+          await db.routes.where('id').equals(m.args.route_id).modify((row) => { row._acked = (row._acked || 0) + 1; });
+        }
       } else if (status === 'conflict') {
         summary.conflicts++;
         const fields = r.fields?.length ? r.fields : Object.keys(m.args.changes || {});
@@ -218,6 +223,16 @@ export async function storeServerRows(entity, rows) {
   const table = db[ENTITY_TABLE[entity]];
   await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
     await table.bulkPut(rows);
+    await rebasePending(user?.id);
+  });
+}
+
+/** Replace the due list with the server's, then re-apply pending touches (their due effect). */
+export async function replaceDue(rows) {
+  const user = await getMeta('user');
+  await db.transaction('rw', ALL_TABLES.map((t) => db[t]), async () => {
+    await db.due.clear();
+    await db.due.bulkPut(rows);
     await rebasePending(user?.id);
   });
 }

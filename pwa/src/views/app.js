@@ -13,6 +13,7 @@ import { TabBar } from './tabbar.js';
 import { Login } from './login.js';
 import { Today } from './today.js';
 import { AccountView } from './account.js';
+import { AccountsList } from './accounts.js';
 import { LogTouch } from './log-touch.js';
 import { DueList } from './due.js';
 import { Week } from './week.js';
@@ -26,6 +27,7 @@ const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap
 
 const ROUTES = [
   ['/today', Today],
+  ['/accounts', AccountsList],
   ['/accounts/:id', AccountView],
   ['/accounts/:id/log', LogTouch],
   ['/due', DueList],
@@ -52,6 +54,9 @@ export function App() {
   const user = meta?.[0]?.value ?? null;
   const expired = meta?.[1]?.value === true;
   useEffect(() => on('route', setPath), []);
+  // A confirmation for the screen a form returns to ("Visit saved"), shown there once.
+  const [flash, setFlash] = useState(null);
+  useEffect(() => on('flash', setFlash), []);
   useEffect(() => on('logged-out', () => navigate('/', { replace: true })), []);
   // Notification clicks relayed by the service worker.
   useEffect(() => on('sw-message', (m) => m?.type === 'navigate' && navigate(m.url)), []);
@@ -77,6 +82,7 @@ export function App() {
     </header>
     <${UpdateBanner} />
     <main id="main" tabindex="-1">
+      ${flash && flash.path === path.split('?')[0] && html`<p class="notice notice--ok" role="status" data-testid="flash">${flash.text}</p>`}
       <${Suspense} fallback=${html`<p class="muted">Loading…</p>`}>
         <${View} params=${params} query=${query} user=${user} />
       <//>

@@ -7,20 +7,25 @@ import { db } from '../lib/db.js';
 import { ago } from '../lib/dates.js';
 import { syncState } from '../lib/sync.js';
 import { listRejected, rejectedText } from '../lib/rejected.js';
+import { pendingText } from '../lib/pending.js';
 
 async function pendingOfCurrentUser() {
   const user = (await db.meta.get('user'))?.value;
-  return user ? db.outbox.where('user_id').equals(user.id).count() : 0;
+  return user ? db.outbox.where('user_id').equals(user.id).toArray() : [];
 }
 
 export function SyncBadge() {
-  const counts = useLive(async () => ({
-    pending: await pendingOfCurrentUser(),
+  const counts = useLive(async () => {
+    const rows = await pendingOfCurrentUser();
+    return {
+    pending: rows.length,
+    pendingText: pendingText(rows),
     conflicts: await db.conflicts.count(),
     rejected: await listRejected(),
     last: (await db.meta.get('last_sync_at'))?.value ?? null,
     update: (await db.meta.get('update_required'))?.value === true,
-  }), [], { pending: 0, conflicts: 0, rejected: [], last: null, update: false });
+    };
+  }, [], { pending: 0, pendingText: '', conflicts: 0, rejected: [], last: null, update: false });
   const sync = useEvent('sync-state', syncState());
   const online = useOnline();
   // Re-render every 30 s so "2 min ago" stays true.
@@ -33,7 +38,7 @@ export function SyncBadge() {
   const parts = [];
   if (counts.update) parts.push('Update the app to sync');
   else if (sync?.stop === 'auth') parts.push('Sign in to sync');
-  if (counts.pending) parts.push(`${counts.pending} pending`);
+  if (counts.pending) parts.push(counts.pendingText);
   else parts.push('All saved');
   if (counts.conflicts) parts.push(`${counts.conflicts} conflict${counts.conflicts > 1 ? 's' : ''}`);
   if (counts.rejected.length) parts.push(rejectedText(counts.rejected));

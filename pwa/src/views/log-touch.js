@@ -6,7 +6,16 @@ import { Choice } from './ui.js';
 import { db } from '../lib/db.js';
 import { logTouch, logVisitAndCheckOut, OUTCOMES, TOUCH_TYPES } from '../lib/actions.js';
 import { positionIfAllowed } from '../lib/geo.js';
+import { checkinOf } from '../lib/checkin.js';
+import { TOUCH_MAX_AGE_DAYS } from '../lib/config.js';
+
+// A datetime-local value ("2026-12-03T09:30") for an instant, in the phone's zone.
+function localInput(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
 import { navigate } from '../lib/router.js';
+import { emit } from '../lib/events.js';
 import { accountKey } from './keys.js';
 
 export function LogTouch({ params, query }) {
@@ -17,6 +26,8 @@ export function LogTouch({ params, query }) {
   const [notes, setNotes] = useState('');
   const [nextStep, setNextStep] = useState('');
   const [duration, setDuration] = useState('');
+  const [when, setWhen] = useState('now');
+  const [at, setAt] = useState('');
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
   usePageTitle('Log touch');
@@ -32,9 +43,24 @@ export function LogTouch({ params, query }) {
       document.querySelector('input[name="outcome"]')?.focus();
       return;
     }
+    let occurred = null;
+    if (when === 'earlier') {
+      const t = at ? new Date(at) : null;
+      const oldest = Date.now() - TOUCH_MAX_AGE_DAYS * 86_400_000;
+      if (!t || Number.isNaN(t.getTime()) || t.getTime() > Date.now() + 60_000 || t.getTime() < oldest) {
+        setError(`Pick a time in the last ${TOUCH_MAX_AGE_DAYS} days.`);
+        document.getElementById('touch-at')?.focus();
+        return;
+      }
+      occurred = t.toISOString();
+    }
     setSaving(true);
-    // Position is attached only for visits and only if already allowed; never blocks the save long.
-    const checkin = type === 'visit' ? await positionIfAllowed() : null;
+    // The visit's position: the one taken at check-in (with its distance judged then), else the
+    // current one if location is already allowed; never blocks the save long. None when backdated.
+    const stored = checkout != null ? await checkinOf(checkout, id) : null;
+    const checkin = type !== 'visit' || occurred ? null
+      : stored?.position ? { lat: stored.position.lat, lon: stored.position.lon, accuracy_m: stored.position.accuracy_m }
+        : await positionIfAllowed();
     const fields = {
       account_id: id,
       type,
@@ -43,10 +69,13 @@ export function LogTouch({ params, query }) {
       next_step: nextStep.trim(),
       duration_minutes: duration ? Number(duration) : null,
       checkin,
+      occurred_at: occurred || undefined,
     };
     if (checkout != null && type === 'visit') await logVisitAndCheckOut({ route_id: checkout, ...fields });
     else await logTouch(fields);
-    navigate(back, { replace: true });
+    const target = back === '/' ? '/today' : back;
+    emit('flash', { path: target, text: `${type[0].toUpperCase()}${type.slice(1)} saved${navigator.onLine ? '.' : ' on this phone; it syncs when you are back online.'}` });
+    navigate(target, { replace: true });
   }
 
   return html`
@@ -57,6 +86,13 @@ export function LogTouch({ params, query }) {
         options=${TOUCH_TYPES.map((t) => ({ value: t, label: t[0].toUpperCase() + t.slice(1) }))} />
       <${Choice} legend="Outcome" name="outcome" value=${outcome} onChange=${(v) => { setOutcome(v); setError(''); }} options=${OUTCOMES} />
       ${error && html`<p class="error" role="alert">${error}</p>`}
+      <${Choice} legend="When" name="when" value=${when} onChange=${(v) => { setWhen(v); setError(''); if (v === 'earlier' && !at) setAt(localInput(new Date(Date.now() - 86_400_000))); }}
+        options=${[{ value: 'now', label: 'Just now' }, { value: 'earlier', label: 'Earlier' }]} />
+      ${when === 'earlier' && html`
+        <label for="touch-at">When did it happen? (up to ${TOUCH_MAX_AGE_DAYS} days ago)</label>
+        <input id="touch-at" type="datetime-local" value=${at} onInput=${(e) => setAt(e.target.value)}
+               aria-describedby="touch-at-hint" />
+        <span id="touch-at-hint" class="muted">The server keeps touches up to ${TOUCH_MAX_AGE_DAYS} days old; older ones need a manager.</span>`}
       <label for="touch-notes">Notes (optional)</label>
       <textarea id="touch-notes" rows="3" value=${notes} onInput=${(e) => setNotes(e.target.value)}></textarea>
       <label for="touch-next">Next step (optional)</label>

@@ -23,7 +23,9 @@ export function Login({ expired, previous }) {
         err.status === 401 ? 'Wrong email or password.'
           : err.status === 429 ? 'Too many attempts. Wait a minute and try again.'
             : err.status === 0 ? 'You are offline. Connect once to sign in.'
-              : err.message,
+              : err.status === 422 ? 'Enter your email and password.'
+                // Never the browser's or the server's raw text (issue 14).
+                : 'Sign-in is not possible right now: the server had a problem. Try again in a few minutes.',
       );
     } finally {
       setBusy(false);

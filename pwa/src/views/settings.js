@@ -5,6 +5,7 @@ import { useEvent, useLive, usePageTitle } from './hooks.js';
 import { db } from '../lib/db.js';
 import { logout } from '../lib/auth.js';
 import { pushSupported, pushEnabled, enablePush, disablePush } from '../lib/push.js';
+import { iosNeedsHomeScreen } from '../lib/platform.js';
 import { canInstall, isStandalone, promptInstall } from '../lib/install.js';
 
 export function Settings({ user }) {
@@ -31,7 +32,9 @@ export function Settings({ user }) {
       setPushMsg(want ? 'Reminders are on.' : 'Reminders are off.');
     } catch (err) {
       setPush(false);
-      setPushMsg(err.message);
+      // The permission refusal is ours to word; anything else (browser or server) is not shown raw.
+      setPushMsg(err?.message?.startsWith('Notifications are blocked') ? err.message
+        : 'Reminders could not be switched on right now. Check your connection and try again.');
     }
   }
 
@@ -48,7 +51,10 @@ export function Settings({ user }) {
     <p class="muted">${user.name} · ${user.email} · ${user.role}</p>
     <section class="card stack" aria-labelledby="notif-h">
       <h2 id="notif-h">Reminders</h2>
-      ${pushSupported() ? html`
+      ${iosNeedsHomeScreen() ? html`
+        <p class="notice" data-testid="ios-push-hint">On iPhone and iPad, reminders only reach FieldRep once it is on your Home Screen:
+          tap the Share button, then "Add to Home Screen", and open FieldRep from there to switch reminders on.</p>`
+      : pushSupported() ? html`
         <label class="switch">
           <input type="checkbox" role="switch" checked=${push} onChange=${togglePush} />
           <span>Push reminders for due and overdue touches</span>

@@ -3,6 +3,7 @@ import { html } from './html.js';
 
 const REP_TABS = [
   ['/today', 'Today', '◉'],
+  ['/accounts', 'Accounts', '⌕'],
   ['/due', 'Due', '!'],
   ['/week', 'Week', '▦'],
   ['/settings', 'Settings', '⚙'],

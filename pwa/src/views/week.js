@@ -6,6 +6,7 @@ import { Empty } from './ui.js';
 import { db } from '../lib/db.js';
 import { api } from '../lib/api.js';
 import { storeServerRows } from '../lib/sync-core.js';
+import { friendlyError } from '../lib/steer.js';
 import { addDays, mondayOf, todayIn, clock } from '../lib/dates.js';
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -32,7 +33,7 @@ export function Week({ user }) {
       const left = week?.unplanned?.length || 0;
       setMessage(`Week planned${left ? `; ${left} due account${left > 1 ? 's' : ''} did not fit` : ''}.`);
     } catch (err) {
-      setMessage(`Could not plan the week: ${err.message}`);
+      setMessage(friendlyError(err, 'Could not plan the week'));
     } finally {
       setBusy(false);
     }
