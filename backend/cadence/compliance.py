@@ -15,6 +15,16 @@ grouped. Per row, as the pure functions define it:
 "rep" is the account's current owner: the report answers "are my accounts being served?".
 ``overdue`` follows the engine's due-date rule on the as-of day; once a period has closed, any
 shortfall is overdue.
+
+"Expected by today" (``expected``, ``on_track``, ``expected_percent``) is the pro-rated target:
+per rule, the number of its slots whose due date is on or before the as-of day
+(``engine.due.expected_by``), computed once per rule in Python and carried as a literal column
+of the plan rows, so the SQL only sums ``expected`` and ``min(done, expected)``. A manager on
+day 2 of a month sees "0 expected, nothing to judge yet" instead of a wall of red.
+
+``current_blocks`` answers the week, month and quarter containing the as-of day in one call, one
+report per kind, each with its own period: quarterly rules (tier C visits, typically) are
+invisible in a monthly report.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from backend.accounts.models import Account
 from backend.accounts.scope import account_scope
 from backend.cadence import plan_store
 from backend.cadence.engine.compliance import compliance_percent
-from backend.cadence.engine.due import due_dates
+from backend.cadence.engine.due import due_dates, expected_by
 from backend.cadence.engine.periods import Period, parse_period, period_containing
 from backend.cadence.service import rules_of
 from backend.core.errors import NotFound
@@ -83,7 +93,13 @@ def _week_ends(period: Period, until: date) -> list[date]:
 
 
 def _rows(
-    conds: list, rules: list, period: Period, until: date, week_ends: list[date], names=False
+    conds: list,
+    rules: list,
+    period: Period,
+    until: date,
+    week_ends: list[date],
+    names=False,
+    as_of: date | None = None,
 ):
     """Subquery: one row per live account in scope and rule of its tier, with done counts."""
     rule_rows = [
@@ -91,6 +107,7 @@ def _rows(
             cast(literal(r.tier), String).label("tier"),
             cast(literal(r.touch_type), String).label("touch_type"),
             cast(literal(r.count), Integer).label("required"),
+            cast(literal(expected_by(period, r.count, as_of or until)), Integer).label("expected"),
         )
         for r in rules
     ]
@@ -115,6 +132,7 @@ def _rows(
             Account.kare.label("kare"),
             plan.c.touch_type,
             plan.c.required,
+            plan.c.expected,
             func.coalesce(done.c.done, 0).label("done"),
             *[func.coalesce(done.c[f"w{i}"], 0).label(f"w{i}") for i in range(len(week_ends))],
         )
@@ -184,7 +202,9 @@ def compliance_report(
             # The per-(account, type) aggregate of a month of touches spills to disk with the
             # default 4 MB; this transaction only, reset at its end.
             db.session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-        rows = _flagged(_rows(conds, rules, period, until, week_ends), day, period.days)
+        rows = _flagged(
+            _rows(conds, rules, period, until, week_ends, as_of=as_of), day, period.days
+        )
         keys = [rows.c[GROUP_COLUMNS[name]] for name in group_by]
         # Every other dimension belongs to the account, so an account sits in exactly one
         # group unless touch types are split; then each of its rows counts in its own group.
@@ -197,26 +217,39 @@ def compliance_report(
             func.sum(_capped(rows.c.done, rows.c.required)),
             func.sum(per_group_late),
             func.sum(account_late),
+            func.sum(rows.c.expected),
+            func.sum(_capped(rows.c.done, rows.c.expected)),
             *[func.sum(_capped(rows.c[f"w{i}"], rows.c.required)) for i in range(len(week_ends))],
         ).group_by(*keys)
         n = len(keys)
         for rec in db.session.execute(stmt):
-            required, done, credited, late, accounts_late = (int(v or 0) for v in rec[n : n + 5])
+            required, done, credited, late, accounts_late, expected, on_track = (
+                int(v or 0) for v in rec[n : n + 7]
+            )
             group = dict(zip([GROUP_COLUMNS[g] for g in group_by], rec[:n], strict=True))
-            group.update(_figures(required, done, credited), overdue_accounts=late)
+            group.update(
+                _figures(required, done, credited, expected, on_track), overdue_accounts=late
+            )
             groups.append(group)
             total_overdue += accounts_late
-            for i, value in enumerate(rec[n + 5 :]):
+            for i, value in enumerate(rec[n + 7 :]):
                 week_credited[i] += int(value or 0)
     groups.sort(key=lambda g: tuple(str(g[GROUP_COLUMNS[name]]) for name in group_by))
     _add_names(groups, group_by)
     required = sum(g["required"] for g in groups)
-    total = _figures(required, sum(g["done"] for g in groups), sum(g["credited"] for g in groups))
+    total = _figures(
+        required,
+        sum(g["done"] for g in groups),
+        sum(g["credited"] for g in groups),
+        sum(g["expected"] for g in groups),
+        sum(g["on_track"] for g in groups),
+    )
     return {
         "period": period.label,
         "first": period.first,
         "last": period.last,
         "as_of": as_of,
+        "kind": period.kind,
         "plan_effective_from": version.effective_from if version else None,
         "group_by": group_by,
         "rows": groups,
@@ -234,9 +267,14 @@ def compliance_report(
     }
 
 
-def _figures(required: int, done: int, credited: int) -> dict:
+def _figures(required: int, done: int, credited: int, expected: int, on_track: int) -> dict:
     percent = compliance_percent(required, credited)
+    expected_percent = compliance_percent(expected, on_track)
     return {
+        "expected": expected,
+        "on_track": on_track,
+        "expected_percent": None if expected_percent is None else round(expected_percent, 2),
+        "expected_rate": None if expected_percent is None else round(expected_percent / 100, 4),
         "required": required,
         "done": done,
         "credited": credited,
@@ -308,9 +346,46 @@ def report_csv(report: dict) -> str:
             "territory": ["territory_id", "territory_name"],
         }.get(name, [name])
     columns += ["required", "done", "credited", "percent", "overdue_accounts"]
+    columns += ["expected", "on_track", "expected_percent"]  # appended: old readers keep working
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for group in report["rows"]:
         writer.writerow(["" if group.get(c) is None else group[c] for c in columns])
+    return out.getvalue()
+
+
+def current_blocks(
+    actor: User,
+    kinds: Sequence[str],
+    group_by: Sequence[str],
+    *,
+    as_of: date,
+    territory_id: int | None = None,
+    rep_id: int | None = None,
+) -> dict:
+    """One report per period kind (week, month, quarter), each for its period containing as-of."""
+    blocks = [
+        compliance_report(
+            actor,
+            period_containing(kind, as_of).label,
+            group_by,
+            as_of=as_of,
+            territory_id=territory_id,
+            rep_id=rep_id,
+        )
+        for kind in kinds
+    ]
+    return {"as_of": as_of, "blocks": blocks}
+
+
+def overdue_csv(items: list[dict]) -> str:
+    """The drill-down as CSV: one line per overdue account and touch type."""
+    columns = ["account_id", "account_name", "rep_id", "territory_id", "tier", "touch_type"]
+    columns += ["required", "done", "due_date", "overdue_days"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for item in items:
+        writer.writerow(["" if item.get(c) is None else item[c] for c in columns])
     return out.getvalue()

@@ -175,6 +175,7 @@ class ComplianceQuerySchema(BaseSchema):
     territory_id = fields.Integer()
     rep_id = fields.Integer()
     as_of = fields.Date()
+    format = fields.String(validate=validate.OneOf(["json", "csv"]))
 
     @validates_schema
     def _group_by(self, data, **kwargs):
@@ -197,6 +198,7 @@ class OverdueQuerySchema(BaseSchema):
     tier = fields.String(validate=validate.Length(max=16))
     touch_type = fields.String(validate=validate.OneOf(TOUCH_TYPES))
     as_of = fields.Date()
+    format = fields.String(validate=validate.OneOf(["json", "csv"]))
 
 
 class ComplianceGroupSchema(BaseSchema):
@@ -214,6 +216,10 @@ class ComplianceGroupSchema(BaseSchema):
     credited = fields.Integer()
     percent = fields.Float(allow_none=True)
     rate = fields.Float(allow_none=True)
+    expected = fields.Integer()
+    on_track = fields.Integer()
+    expected_percent = fields.Float(allow_none=True)
+    expected_rate = fields.Float(allow_none=True)
     overdue_accounts = fields.Integer()
 
 
@@ -234,11 +240,37 @@ class ComplianceReportSchema(BaseSchema):
     first = fields.Date()
     last = fields.Date()
     as_of = fields.Date()
+    kind = fields.String()
     plan_effective_from = fields.Date(allow_none=True)
     group_by = fields.List(fields.String())
     rows = fields.List(fields.Nested(ComplianceGroupSchema))
     total = fields.Nested(ComplianceGroupSchema)
     trend = fields.List(fields.Nested(TrendPointSchema))
+
+
+class CurrentQuerySchema(ComplianceQuerySchema):
+    """``kinds``: a comma list of week, month, quarter (each block covers its current period)."""
+
+    class Meta(ComplianceQuerySchema.Meta):
+        exclude = ("period", "format")
+
+    kinds = fields.String(load_default="week,month,quarter")
+
+    @validates_schema
+    def _kinds(self, data, **kwargs):
+        names = [n.strip() for n in data.get("kinds", "").split(",") if n.strip()]
+        unknown = [n for n in names if n not in ("week", "month", "quarter")]
+        if unknown or not names:
+            raise ValidationError("Use a comma list of week, month, quarter.", "kinds")
+        if len(set(names)) != len(names):
+            raise ValidationError("Each kind may appear only once.", "kinds")
+
+
+class CurrentReportSchema(BaseSchema):
+    """One report per period kind, each for its period containing ``as_of``."""
+
+    as_of = fields.Date()
+    blocks = fields.List(fields.Nested(ComplianceReportSchema))
 
 
 class OverdueItemSchema(BaseSchema):

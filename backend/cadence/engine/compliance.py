@@ -7,6 +7,9 @@ These functions define the semantics the SQL-based report must reproduce:
   one that was neglected.
 * ``percent = 100 * sum(credited) / sum(required)`` over the rows of a group; None when the group
   required nothing (there is nothing to comply with, which is not the same as 100 %).
+* ``expected`` is the pro-rated target of a row on the as-of day (``due.expected_by``: the slots
+  whose due date has come); ``on_track = min(done, expected)`` and ``expected_percent =
+  100 * sum(on_track) / sum(expected)``, None while nothing is expected yet.
 * A report period covers the rules of its own kind (``2026-11`` the monthly rules, ``2026-Q4``
   the quarterly ones, ``2026-W48`` the weekly ones).
 """
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from backend.cadence.engine.due import AccountRef
+from backend.cadence.engine.due import AccountRef, expected_by
 from backend.cadence.engine.periods import Period, period_containing
 from backend.cadence.engine.plan import CadenceRule
 
@@ -33,6 +36,12 @@ class ComplianceRow:
     required: int
     done: int
     dims: Mapping[str, Any] = field(default_factory=dict)
+    expected: int = 0
+
+    @property
+    def on_track(self) -> int:
+        """Touches that count towards what was expected by the as-of day."""
+        return min(self.done, self.expected)
 
     @property
     def credited(self) -> int:
@@ -55,6 +64,13 @@ class ComplianceGroup:
     done: int
     credited: int
     percent: float | None
+    expected: int = 0
+    on_track: int = 0
+
+    @property
+    def expected_percent(self) -> float | None:
+        """Share of the touches expected by the as-of day that were done, in percent."""
+        return compliance_percent(self.expected, self.on_track)
 
 
 @dataclass(frozen=True)
@@ -77,15 +93,19 @@ def compliance(
     rows: Iterable[ComplianceRow], group_by: Sequence[str] = ()
 ) -> list[ComplianceGroup]:
     """Aggregate rows into groups keyed by the ``group_by`` values, sorted by key."""
-    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for row in rows:
         acc = sums[tuple(row.value(name) for name in group_by)]
         acc[0] += row.required
         acc[1] += row.done
         acc[2] += row.credited
+        acc[3] += row.expected
+        acc[4] += row.on_track
     return [
-        ComplianceGroup(key, req, done, cred, compliance_percent(req, cred))
-        for key, (req, done, cred) in sorted(sums.items(), key=lambda kv: tuple(map(str, kv[0])))
+        ComplianceGroup(key, req, done, cred, compliance_percent(req, cred), exp, on)
+        for key, (req, done, cred, exp, on) in sorted(
+            sums.items(), key=lambda kv: tuple(map(str, kv[0]))
+        )
     ]
 
 
@@ -103,6 +123,7 @@ def compliance_rows(
 ) -> list[ComplianceRow]:
     """Rows for ``period`` from accounts, the rules in force and touches' local dates."""
     until = period.last if as_of is None else min(as_of, period.last)
+    expected_on = period.last if as_of is None else as_of
     own_kind = [r for r in rules if r.period == period.kind and r.count > 0]
     rows = []
     for account in accounts:
@@ -111,7 +132,12 @@ def compliance_rows(
                 continue
             dates = touches.get((account.id, rule.touch_type), ())
             done = sum(1 for d in dates if period.first <= d <= until)
-            rows.append(ComplianceRow(account.id, rule.touch_type, rule.count, done, dims(account)))
+            expected = expected_by(period, rule.count, expected_on)
+            rows.append(
+                ComplianceRow(
+                    account.id, rule.touch_type, rule.count, done, dims(account), expected
+                )
+            )
     return rows
 
 

@@ -143,6 +143,15 @@ def due_dates(period: Period, required: int, done: int) -> tuple[date, date] | N
     )
 
 
+def expected_by(period: Period, required: int, as_of: date) -> int:
+    """Touches due by ``as_of`` under the due rule: the slots whose due date is on or before it.
+
+    This is the pro-rated target "expected by today": on day 2 of a month a rule of 2 visits
+    expects none yet, by day 10 of 30 one, and once the period has closed all of them.
+    """
+    return sum(1 for done in range(required) if due_dates(period, required, done)[1] <= as_of)
+
+
 def cadence_status(rule: CadenceRule, touch_dates: Iterable[date], as_of: date) -> CadenceStatus:
     """Status of one account and touch type on ``as_of`` from its touches' local dates."""
     period = period_containing(rule.period, as_of)

@@ -167,10 +167,12 @@ def test_sql_report_equals_the_pure_functions(db, make_user, make_territory, see
             names = [{"rep": "rep_id", "territory": "territory_id"}.get(n, n) for n in group_by]
             got = [
                 (tuple(r[n] for n in names), r["required"], r["done"], r["credited"], r["percent"])
+                + (r["expected"], r["on_track"], r["expected_percent"])
                 for r in report["rows"]
             ]
             want = [
                 (g.key, g.required, g.done, g.credited, g.percent and round(g.percent, 2))
+                + (g.expected, g.on_track, g.expected_percent and round(g.expected_percent, 2))
                 for g in groups
             ]
             assert got == want, (label, as_of, group_by)
@@ -319,6 +321,9 @@ def test_csv_report_has_a_header_and_one_line_per_group(
         "credited",
         "percent",
         "overdue_accounts",
+        "expected",
+        "on_track",
+        "expected_percent",
     ]
     assert len(lines) == 1 + 4
     assert {(int(line[0]), line[2]) for line in lines[1:]} == {
