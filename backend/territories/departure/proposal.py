@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 # The whole departure answers within 5 s for 2,000 accounts (bench/territories_departure.py):
 # the optimiser gets at most this much of it, shared among the territory groups.
-TIME_LIMIT_S = 3.0
+TIME_LIMIT_S = 2.5
 MIN_GROUP_LIMIT_S = 0.5
 
 
@@ -108,6 +108,7 @@ def _solve(
             leaving=[rep.id],
         )
         if result["status"] == "heuristic":
+            log.warning("departure proposal: CP-SAT found nothing in %.1f s; greedy instead", share)
             return None
         for move in result["moves"]:
             if move["account_id"] in mine:
