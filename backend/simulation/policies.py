@@ -10,42 +10,45 @@
 
 Determinism. The product's solvers run against the clock (a portfolio of engines and an
 iterated local search until the time limit), so their answer depends on how busy the machine
-is: a simulation built on them would not give the same JSON twice for one seed, and a month of
-50 reps at 2 s a day would take half an hour. The simulator therefore uses the same algorithms'
-deterministic parts, each run to a standstill rather than to a deadline: for ``fieldrep`` the
-horizon's assignment (greedy insertion in pressing order, then relocate / insert / eject rounds,
-``routing.horizon.solve.assign``) and the day tightened by ``routing.ils.shorten``; for ``day``
-the same local search (``routing.ils.Day.local_search``: fill, 2-opt / relocate, swap) from the
-greedy start. Both therefore get the same search effort per visit, and the comparison measures
-the policy, not the time limit.
+is: a simulation built on them would not give the same JSON twice for one seed. By default
+(``time_limit`` 0) the simulator therefore runs the same planners' deterministic parts, each to
+a standstill rather than to a deadline: for ``fieldrep`` the horizon's own assignment
+(``routing.horizon.solve.assign``: greedy insertion in pressing order, then relocate / insert /
+eject rounds) with the first day tightened by ``routing.ils.shorten``; for ``day`` the day
+solver's local search (``routing.ils.Day.local_search``: fill, 2-opt / relocate, swap) from the
+greedy start. With ``time_limit`` > 0 each day is planned by the product's time-limited entry
+points instead (``routing.horizon.solve_horizon``, ``routing.solver.solve``, one worker each):
+closer to production, not repeatable to the digit.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from backend.cadence.engine.due import due_dates
 from backend.cadence.engine.periods import PERIOD_WORDS
 from backend.cadence.engine.urgency import urgency_score
+from backend.routes.service.horizon import REVENUE_LIFT
+from backend.routes.service.horizon import working_days as horizon_days
+from backend.routes.service.problems import VALUE_SCALE, lunch_break
+from backend.routes.service.settings import DEFAULT_SETTINGS
 from backend.simulation.state import RepState
 from backend.simulation.world import SimAccount
 from routing import ils
-from routing.horizon import Need
+from routing.horizon import Need, solve_horizon
 from routing.horizon.assign import Board
 from routing.horizon.solve import assign
 from routing.local import greedy
-from routing.models import Break, Location, Problem, Stop
+from routing.models import Location, Plan, Problem, Stop
 from routing.schedule import simulate
+from routing.solver import solve
 from routing.travel import TravelMatrix, geodesic_matrix
 
 POLICIES = ("fieldrep", "day", "baseline")
-HORIZON_DAYS = 15  # as the product's ROUTE_HORIZON_DAYS
-MAX_CANDIDATES = 120  # as ROUTE_MAX_CANDIDATES
-VALUE_SCALE = 10  # as backend.routes.service.problems.VALUE_SCALE
-REVENUE_LIFT = 0.5  # as the horizon service: revenue lifts the weight by up to half
-LUNCH = Break(11 * 3600 + 1800, 13 * 3600 + 1800, 30 * 60)  # the product's ROUTE_BREAK
+HORIZON_DAYS = DEFAULT_SETTINGS.horizon_days
+MAX_CANDIDATES = DEFAULT_SETTINGS.max_candidates
 INF = math.inf
 # The baseline gives up on a day after this many overdue accounts in a row that do not fit.
 BASELINE_MISSES = 5
@@ -74,14 +77,8 @@ class DayPlan:
 
 
 def working_days(day: date, last: date) -> list[date]:
-    """Working days from ``day`` to ``last`` (at least to Friday), at most ``HORIZON_DAYS``."""
-    end = max(last, day + timedelta(days=max(0, 4 - day.weekday())))
-    out, d = [], day
-    while d <= end and len(out) < HORIZON_DAYS:
-        if d.weekday() < 5:
-            out.append(d)
-        d += timedelta(days=1)
-    return out
+    """The horizon's days, as the product's horizon service picks them."""
+    return horizon_days(day, last, HORIZON_DAYS)
 
 
 def windows(account: SimAccount, day: date, service: int, shift: tuple[int, int]):
@@ -135,7 +132,7 @@ def problem_for(
         stops=tuple(stops),
         durations=tuple(tuple(dur[a][b] for b in ext) for a in ext),
         distances=None if dist is None else tuple(tuple(dist[a][b] for b in ext) for a in ext),
-        brk=LUNCH if shift[1] - shift[0] > 5 * 3600 else None,
+        brk=lunch_break(shift[0], shift[1], DEFAULT_SETTINGS),
         max_stops=state.rep.max_stops,
         date=day.isoformat(),
     )
@@ -143,18 +140,20 @@ def problem_for(
 
 def _urgent(state: RepState, day: date, kind: str = "visit") -> list[tuple]:
     owed = state.owed(kind, day)
-    scored = [
-        (urgency_score(a.tier, kind, st.lateness_days, a.kare), a, st) for a, st in owed
-    ]
+    scored = [(urgency_score(a.tier, kind, st.lateness_days, a.kare), a, st) for a, st in owed]
     scored.sort(key=lambda x: (-x[0], x[2].due_date, x[1].id))
     return scored
 
 
-def plan_day(state: RepState, geo: Geometry, day: date, shift: tuple[int, int]) -> DayPlan:
-    """``day``: today's due visits valued by urgency, routed by the local search."""
+def plan_day(
+    state: RepState, geo: Geometry, day: date, shift: tuple[int, int], time_limit: float = 0.0
+) -> DayPlan:
+    """``day``: today's due visits valued by urgency, routed by the day solver."""
     scored = _urgent(state, day)[:MAX_CANDIDATES]
     values = {a.id: max(1, round(u * VALUE_SCALE)) for u, a, _ in scored}
     p = problem_for(state, geo, day, values, shift)
+    if time_limit > 0:
+        return DayPlan(p, _seq(p, solve(p, time_limit, workers=1)))
     return DayPlan(p, _search(p, greedy(p)))
 
 
@@ -182,7 +181,8 @@ def needs_of(state: RepState, day: date, scored: list[tuple]) -> dict[str, Need]
             a.id,
             tuple(dues),
             st.period.last,
-            weight=urgency_score(a.tier, "visit", 0, a.kare) / 10.0
+            weight=urgency_score(a.tier, "visit", 0, a.kare)
+            / 10.0
             * (1.0 + REVENUE_LIFT * max(0.0, a.revenue) / top),
             gap_days=max(1, st.period.days // (3 * max(1, st.required))),
             last_visit=last,
@@ -191,8 +191,19 @@ def needs_of(state: RepState, day: date, scored: list[tuple]) -> dict[str, Need]
     return needs
 
 
+def _seq(p: Problem, plan: Plan) -> list[int]:
+    """A solver's Plan as stop indices of ``p``."""
+    at = {s.id: i for i, s in enumerate(p.stops)}
+    return [at[sid] for sid in plan.route]
+
+
 def plan_fieldrep(
-    state: RepState, geo: Geometry, day: date, shift: tuple[int, int], month_end: date
+    state: RepState,
+    geo: Geometry,
+    day: date,
+    shift: tuple[int, int],
+    month_end: date,
+    time_limit: float = 0.0,
 ) -> DayPlan:
     """``fieldrep``: the horizon's assignment over the days left; today is its first day."""
     scored = _urgent(state, day)[:MAX_CANDIDATES]
@@ -200,6 +211,9 @@ def plan_fieldrep(
     values = {a.id: max(1, round(u * VALUE_SCALE)) for u, a, _ in scored}
     dates = working_days(day, month_end)
     days = [problem_for(state, geo, d, values, shift) for d in dates]
+    if time_limit > 0:
+        result = solve_horizon(days, needs, time_limit, workers=1)
+        return DayPlan(days[0], _seq(days[0], result.days[0]))
     board = Board(days, dates, needs)
     assign(board, INF)
     first = days[0]
@@ -259,12 +273,13 @@ def plan(
     day: date,
     shift: tuple[int, int],
     month_end: date,
+    time_limit: float = 0.0,
 ) -> DayPlan:
-    """Today's plan by ``policy``."""
+    """Today's plan by ``policy`` (``time_limit`` > 0: the product's time-limited solvers)."""
     if policy == "fieldrep":
-        return plan_fieldrep(state, geo, day, shift, month_end)
+        return plan_fieldrep(state, geo, day, shift, month_end, time_limit)
     if policy == "day":
-        return plan_day(state, geo, day, shift)
+        return plan_day(state, geo, day, shift, time_limit)
     if policy == "baseline":
         return plan_baseline(state, geo, day, shift)
     raise ValueError(f"unknown policy {policy!r}; expected one of {POLICIES}")

@@ -49,6 +49,7 @@ class RepTask:
     handed_over: bool = True  # a leaver's accounts go to others (else they wait, unvisited)
     joins: tuple[Handover, ...] = ()
     desk_minutes: int = DESK_MINUTES
+    time_limit: float = 0.0  # per day plan; 0: the planners' searches run to a standstill
 
 
 @dataclass
@@ -106,7 +107,9 @@ def _desk(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, dat
         for a, st in state.owed(kind, day):
             if st.status == "upcoming":
                 continue
-            todo.append((-urgency_score(a.tier, kind, st.lateness_days, a.kare), a.id, kind, minutes))
+            todo.append(
+                (-urgency_score(a.tier, kind, st.lateness_days, a.kare), a.id, kind, minutes)
+            )
     done = []
     for _, aid, kind, minutes in sorted(todo):
         if minutes > budget:
@@ -151,7 +154,7 @@ def simulate_rep(task: RepTask) -> RepResult:
             res.appointments_missed += len(state.appointments.get(day, ()))
             continue
         res.working_days += 1
-        day_plan = plan(task.policy, state, geo, day, shift, world.last)
+        day_plan = plan(task.policy, state, geo, day, shift, world.last, task.time_limit)
         rng = rng_for(task.seed, task.rep.id, day, "execute")
         out = execute(day_plan.problem, day_plan.seq, task.noise, rng)
         for aid in out.visited:
