@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import click
@@ -110,9 +111,7 @@ def simulate_command(
             record = tracked.submit(app, simulate_job, kwargs, user_id=CLI_USER, kind=KIND)
             result = _follow(app, record.id, as_json)
         else:
-            with click.progressbar(
-                length=1, label="simulating", file=click.get_text_stream("stderr")
-            ) as bar:  # noqa: E501
+            with click.progressbar(length=1, label="simulating", file=sys.stderr) as bar:
 
                 def step(done: int, total: int) -> None:
                     bar.length = total
