@@ -179,6 +179,17 @@ def compare(
                     progress=step,
                 )
             )
+    return summarise_runs(world, policies, seeds, scenario, runs)
+
+
+def summarise_runs(
+    world: World,
+    policies: list[str],
+    seeds: list[int],
+    scenario: list[str] | tuple[str, ...],
+    runs: list[dict],
+) -> dict:
+    """The comparison of ``runs`` (one per policy and seed, in that order)."""
     by = {p: [r for r in runs if r["policy"] == p] for p in policies}
     summary = {p: {f: _stats([figure(r, f) for r in by[p]]) for f in FIGURES} for p in policies}
     first = policies[0]
