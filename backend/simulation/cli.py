@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from backend.core.errors import Invalid
 from backend.simulation.policies import POLICIES
 from backend.simulation.scenarios import SCENARIOS
 from backend.simulation.world import parse_month
@@ -118,8 +119,8 @@ def simulate_command(
                     bar.update(done - bar.pos)
 
                 result = simulate_job(app=app, progress=step, **kwargs)
-    except ValueError as err:
-        raise click.UsageError(str(err)) from err
+    except (ValueError, Invalid) as err:
+        raise click.UsageError(getattr(err, "message", None) or str(err)) from err
     single = len(result["runs"]) == 1
     if as_json:
         click.echo(json.dumps(result["runs"][0] if single else result, indent=2))

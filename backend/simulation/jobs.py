@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from backend.core.errors import Invalid
 from backend.core.tracked import Progress
 from backend.simulation import service
 from backend.simulation.world import demo_world
@@ -27,18 +28,21 @@ def simulate_job(
 ) -> dict:
     """Compare ``policies`` over ``seeds`` on the demo team (or the database's team); the
     comparison's JSON. Progress counts rep-months simulated."""
-    if from_db:
-        from backend.simulation.world_db import world_from_db
+    try:
+        if from_db:
+            from backend.simulation.world_db import world_from_db
 
-        world = world_from_db(month)
-    else:
-        world = demo_world(month, reps=reps, accounts_per_rep=accounts_per_rep)
-    return service.compare(
-        world,
-        policies,
-        seeds,
-        scenario,
-        processes=processes,
-        time_limit=time_limit,
-        progress=progress,
-    )
+            world = world_from_db(month)
+        else:
+            world = demo_world(month, reps=reps, accounts_per_rep=accounts_per_rep)
+        return service.compare(
+            world,
+            policies,
+            seeds,
+            scenario,
+            processes=processes,
+            time_limit=time_limit,
+            progress=progress,
+        )
+    except ValueError as err:  # bad input or nothing to simulate: the owner reads why
+        raise Invalid(str(err), {"simulation": [str(err)]}) from err
