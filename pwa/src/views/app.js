@@ -22,8 +22,12 @@ import { SyncScreen } from './conflicts.js';
 
 // Manager screens are split out: reps never download them.
 const Compliance = lazy(() => import('./manager/compliance.js').then((m) => m.Compliance));
-const RepOverdue = lazy(() => import('./manager/rep-overdue.js').then((m) => m.RepOverdue));
+const Overdue = lazy(() => import('./manager/overdue.js').then((m) => m.Overdue));
+const ManagerAccount = lazy(() => import('./manager/account.js').then((m) => m.ManagerAccount));
 const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap));
+const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
+const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
+const AdminPeople = lazy(() => import('./admin/people.js').then((m) => m.AdminPeople));
 
 const ROUTES = [
   ['/today', Today],
@@ -35,8 +39,13 @@ const ROUTES = [
   ['/settings', Settings],
   ['/sync', SyncScreen],
   ['/manager', Compliance],
-  ['/manager/reps/:id', RepOverdue],
+  ['/manager/reps/:id', Overdue],
+  ['/manager/overdue', Overdue],
+  ['/manager/accounts/:id', ManagerAccount],
   ['/manager/map', TeamMap],
+  ['/admin/import', AdminImport],
+  ['/admin/plan', AdminPlan],
+  ['/admin/people', AdminPeople],
 ];
 
 function resolve(path) {
