@@ -67,8 +67,7 @@ export function pivotCurrent(body) {
 
 /** A short human sentence for the pro-rated figure: "3 of 5 expected by today". */
 export function expectedText(r) {
-  if (!r) return 'no plan';
-  if (!r.required) return 'nothing planned';
+  if (!r || !r.required) return 'no plan';
   if (!r.expected) return 'nothing expected yet';
   return `${r.on_track} of ${r.expected} expected by today`;
 }

@@ -8,15 +8,15 @@ import { expectedText, kindName } from '../../lib/manager-api.js';
 const ICON = { green: '●', amber: '▲', red: '■', none: '·' };
 const pct = (r) => (r == null ? '–' : `${Math.round(r * 100)} %`);
 
-function ExpectedCell({ r }) {
+function ExpectedCell({ r, kind }) {
   const g = r && r.expected ? grade(r.expected_rate) : 'none';
-  return html`<td class=${`cell cell--${g}`} data-kind-cell="expected">
+  return html`<td class=${`cell cell--${g}`} data-cell=${`${kind}-expected`}>
     ${r && r.expected ? html`${ICON[g]} ${pct(r.expected_rate)}<span class="sr-only">, ${GRADE_LABEL[g]}</span>` : '–'}
     <span class="cell__sub">${expectedText(r)}</span></td>`;
 }
 
-function FullCell({ r }) {
-  return html`<td data-kind-cell="full">${r && r.required ? html`${r.credited} of ${r.required}
+function FullCell({ r, kind }) {
+  return html`<td data-cell=${`${kind}-full`}>${r && r.required ? html`${r.credited} of ${r.required}
     <span class="cell__sub">${pct(r.rate)} of the period</span>` : '–'}</td>`;
 }
 
@@ -38,12 +38,12 @@ export function CurrentTable({ data }) {
         <tbody>
           ${rows.map((rep) => html`<tr data-rep=${rep.id ?? ''}>
             <th scope="row">${repLink(rep, month)}</th>
-            ${blocks.map((b) => html`<${ExpectedCell} r=${rep.byKind[b.kind]} /><${FullCell} r=${rep.byKind[b.kind]} />`)}
+            ${blocks.map((b) => html`<${ExpectedCell} r=${rep.byKind[b.kind]} kind=${b.kind} /><${FullCell} r=${rep.byKind[b.kind]} kind=${b.kind} />`)}
           </tr>`)}
         </tbody>
         <tfoot>
           <tr data-testid="current-total"><th scope="row">Team</th>
-            ${blocks.map((b) => html`<${ExpectedCell} r=${totals[b.kind]} /><${FullCell} r=${totals[b.kind]} />`)}</tr>
+            ${blocks.map((b) => html`<${ExpectedCell} r=${totals[b.kind]} kind=${b.kind} /><${FullCell} r=${totals[b.kind]} kind=${b.kind} />`)}</tr>
         </tfoot>
       </table>
     </div>`;
