@@ -28,8 +28,13 @@ export function AdminPlan({ user }) {
   const [saved, setSaved] = useState('');
   usePageTitle('Cadence plan');
   useEffect(() => {
-    api('GET', '/api/cadence/plan').then((p) => setPlan({ ...p, tiers: p.tiers.map((t) => ({ ...t })), rules: p.rules.map((r) => ({ ...r })) }))
-      .catch((e) => setErrors([e.status === 0 ? 'Offline: the plan needs a connection.' : e.message]));
+    (async () => {
+      const current = await api('GET', '/api/cadence/plan');
+      // Edit the latest version: a change already scheduled for a later date, else today's.
+      const latest = (current.versions || []).map((v) => v.effective_from).sort().pop();
+      const p = latest && latest > current.effective_from ? await api('GET', `/api/cadence/plan?date=${latest}`) : current;
+      setPlan({ ...p, inForce: current.effective_from, tiers: p.tiers.map((t) => ({ ...t })), rules: p.rules.map((r) => ({ ...r })) });
+    })().catch((e) => setErrors([e.status === 0 ? 'Offline: the plan needs a connection.' : e.message]));
   }, []);
   if (!plan) return html`<h1 tabindex="-1">Cadence plan</h1>${errors.map((m) => html`<p class="error" role="alert">${m}</p>`)}<p class="muted">Loading…</p>`;
 
@@ -47,7 +52,7 @@ export function AdminPlan({ user }) {
         rules: plan.rules.map((r) => ({ tier: r.tier, touch_type: r.touch_type, count: Number(r.count), period: r.period })),
       };
       const next = await api('PUT', '/api/cadence/plan', body);
-      setPlan(next);
+      setPlan({ ...next, inForce: plan.inForce });
       setSaved(`Saved: the plan applies from ${next.effective_from}.`);
     } catch (err) {
       setErrors(messages(err));
@@ -55,7 +60,7 @@ export function AdminPlan({ user }) {
   }
   return html`
     <h1 tabindex="-1">Cadence plan</h1>
-    <p class="muted">In force since ${plan.effective_from}${plan.versions?.length ? ` · ${plan.versions.length} saved versions` : ' · the built-in default'}.</p>
+    <p class="muted" data-testid="plan-version">${plan.effective_from > plan.inForce ? `Scheduled from ${plan.effective_from} (today's plan is in force since ${plan.inForce})` : `In force since ${plan.effective_from}`}${plan.versions?.length ? ` · ${plan.versions.length} saved versions` : ' · the built-in default'}.</p>
     <form onSubmit=${save} data-testid="plan-form">
       <h2>Tiers</h2>
       <table class="data-table" data-testid="plan-tiers">
