@@ -36,7 +36,7 @@ function Cell({ cell }) {
   const g = grade(rate);
   return html`<td class=${`cell cell--${g}`} title=${cellTitle(cell, g)}>
     ${rate == null ? '·' : html`${ICON[g]} ${pct(rate)}`}<span class="sr-only">, ${rate == null ? 'nothing expected yet' : GRADE_LABEL[g]}</span>
-    <span class="cell__sub">${cell.credited}/${cell.required}</span></td>`;
+    <span class="cell__sub">${cell.credited}/${cell.required} · ${pct(cell.rate)}</span></td>`;
 }
 
 function Current({ today }) {
