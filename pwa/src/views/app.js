@@ -25,6 +25,10 @@ const Compliance = lazy(() => import('./manager/compliance.js').then((m) => m.Co
 const Overdue = lazy(() => import('./manager/overdue.js').then((m) => m.Overdue));
 const ManagerAccount = lazy(() => import('./manager/account.js').then((m) => m.ManagerAccount));
 const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap));
+const Territories = lazy(() => import('./manager/territories.js').then((m) => m.Territories));
+const ProposalView = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalView));
+const ProposalCompare = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalCompare));
+const Departure = lazy(() => import('./manager/departure.js').then((m) => m.Departure));
 const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
 const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
 const AdminPeople = lazy(() => import('./admin/people.js').then((m) => m.AdminPeople));
@@ -43,6 +47,10 @@ const ROUTES = [
   ['/manager/overdue', Overdue],
   ['/manager/accounts/:id', ManagerAccount],
   ['/manager/map', TeamMap],
+  ['/manager/territories', Territories],
+  ['/manager/proposals/compare', ProposalCompare],
+  ['/manager/proposals/:id', ProposalView],
+  ['/manager/departure', Departure],
   ['/admin/import', AdminImport],
   ['/admin/plan', AdminPlan],
   ['/admin/people', AdminPeople],

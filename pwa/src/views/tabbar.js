@@ -14,10 +14,11 @@ const MANAGER_TABS = [
   ['/manager', 'Compliance', '▤'],
   ['/manager/overdue', 'Overdue', '!'],
   ['/manager/map', 'Team map', '◉'],
+  ['/manager/territories', 'Workload', '⚖'],
   ['/settings', 'Settings', '⚙'],
 ];
 const ADMIN_TABS = [
-  ...MANAGER_TABS.slice(0, 3),
+  ...MANAGER_TABS.slice(0, 4),
   ['/admin/import', 'Import', '⇪'],
   ['/admin/plan', 'Cadence plan', '▦'],
   ['/admin/people', 'Users', '☺'],
@@ -32,7 +33,8 @@ export function TabBar({ role, path }) {
   }, [desk]);
   const pathname = path.split('?')[0];
   const active = (href) => pathname === href || (href !== '/manager' && pathname.startsWith(`${href}/`)) ||
-    (href === '/manager/overdue' && (pathname.startsWith('/manager/reps') || pathname.startsWith('/manager/accounts')));
+    (href === '/manager/overdue' && (pathname.startsWith('/manager/reps') || pathname.startsWith('/manager/accounts'))) ||
+    (href === '/manager/territories' && (pathname.startsWith('/manager/proposals') || pathname === '/manager/departure'));
   return html`
     <nav class=${`tabbar${desk ? ' tabbar--desk' : ''}`} aria-label="Main">
       ${tabs.map(([href, label, icon]) => html`
