@@ -54,6 +54,9 @@ def test_workload_proposal_compare_and_apply(app, unbalanced, desk_context):
     first_load = page.inner_text(f"tr[data-rep='{seed.rep_id}'] [data-testid=load]")
     second_load = page.inner_text(f"tr[data-rep='{second}'] [data-testid=load]")
     assert int(first_load.split()[0]) > int(second_load.split()[0])
+    # The map: every account as a dot coloured by its rep's load, plus each rep's home.
+    page.wait_for_selector("[data-testid=load-map][data-state='ready:12']")
+    assert page.locator("[data-testid=load-map] path.leaflet-interactive").count() == 12 + 2
     assert desk.axe_violations(page, "desk-workload") == []
 
     rows = desk.download_csv(page, "[data-testid=workload-csv]")

@@ -8,6 +8,7 @@ import { navigate } from '../../lib/router.js';
 import { csvHref, fetchPage, qs } from '../../lib/manager-api.js';
 import { periodChoices } from '../../lib/periods.js';
 import { todayIn } from '../../lib/dates.js';
+import { LoadMap } from './load-map.js';
 
 export const pctOf = (x) => (x == null ? '–' : `${(x * 100).toFixed(1)} %`);
 export const hours = (m) => (m == null ? '–' : `${Math.round(m / 6) / 10} h`);
@@ -96,6 +97,7 @@ export function Territories({ user, query }) {
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${!data && !error && html`<p class="muted">Loading…</p>`}
     ${data && html`<${WorkloadTable} data=${data} />`}
+    ${data && html`<section aria-labelledby="map-h"><h2 id="map-h">Territory map by load</h2><${LoadMap} workload=${data} /></section>`}
     <section aria-labelledby="prop-h">
       <h2 id="prop-h">Proposals (what-if scenarios)</h2>
       <${ProposalList} reload=${period} />
