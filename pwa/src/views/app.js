@@ -28,6 +28,7 @@ const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap
 const Territories = lazy(() => import('./manager/territories.js').then((m) => m.Territories));
 const ProposalView = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalView));
 const ProposalCompare = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalCompare));
+const Dashboard = lazy(() => import('./manager/dashboard.js').then((m) => m.Dashboard));
 const Departure = lazy(() => import('./manager/departure.js').then((m) => m.Departure));
 const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
 const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
@@ -51,6 +52,7 @@ const ROUTES = [
   ['/manager/proposals/compare', ProposalCompare],
   ['/manager/proposals/:id', ProposalView],
   ['/manager/departure', Departure],
+  ['/manager/dashboard', Dashboard],
   ['/admin/import', AdminImport],
   ['/admin/plan', AdminPlan],
   ['/admin/people', AdminPeople],

@@ -15,10 +15,11 @@ const MANAGER_TABS = [
   ['/manager/overdue', 'Overdue', '!'],
   ['/manager/map', 'Team map', '◉'],
   ['/manager/territories', 'Workload', '⚖'],
+  ['/manager/dashboard', 'Dashboard', '◔'],
   ['/settings', 'Settings', '⚙'],
 ];
 const ADMIN_TABS = [
-  ...MANAGER_TABS.slice(0, 4),
+  ...MANAGER_TABS.slice(0, 5),
   ['/admin/import', 'Import', '⇪'],
   ['/admin/plan', 'Cadence plan', '▦'],
   ['/admin/people', 'Users', '☺'],
