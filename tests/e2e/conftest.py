@@ -79,3 +79,19 @@ def new_context(browser, live_server, db):
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+@pytest.fixture
+def desk_context(browser, live_server):
+    """A laptop-size browser profile (1280 x 800, mouse) for the manager and admin screens."""
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 800},
+        base_url=live_server.url,
+        service_workers="allow",
+        accept_downloads=True,
+        locale="en-GB",
+        timezone_id=harness.TIME_ZONE,
+    )
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()

@@ -27,7 +27,7 @@ async function token() {
 }
 
 /** Low level: returns {status, ok, data, headers}; throws ApiError(0) only on network failure. */
-export async function request(method, path, { json, headers = {}, signal } = {}) {
+export async function request(method, path, { json, body, headers = {}, signal } = {}) {
   const h = { Accept: 'application/json', ...headers };
   if (method !== 'GET' && method !== 'HEAD') {
     const t = await token();
@@ -39,7 +39,7 @@ export async function request(method, path, { json, headers = {}, signal } = {})
     res = await fetch(path, {
       method,
       headers: h,
-      body: json === undefined ? undefined : JSON.stringify(json),
+      body: json === undefined ? body : JSON.stringify(json), // `body`: FormData uploads
       credentials: 'same-origin',
       cache: 'no-store',
       signal,

@@ -38,6 +38,10 @@ export function normaliseRows(body) {
       credited,
       overdue_accounts: r.overdue_accounts ?? null,
       rate: rateOf({ ...r, required, done, credited }),
+      // The pro-rated target: touches due by the as-of day under the due rule.
+      expected: r.expected ?? null,
+      on_track: r.on_track ?? null,
+      expected_rate: r.expected_rate ?? null,
     };
   });
 }
@@ -65,15 +69,21 @@ export function pivot(rows) {
   const reps = new Map();
   for (const r of rows) {
     const key = r.rep_id ?? r.rep_name;
-    if (!reps.has(key)) reps.set(key, { id: r.rep_id, name: r.rep_name, cells: {}, required: 0, credited: 0 });
+    if (!reps.has(key)) reps.set(key, { id: r.rep_id, name: r.rep_name, cells: {}, required: 0, credited: 0, expected: 0, on_track: 0 });
     const rep = reps.get(key);
     rep.cells[`${r.tier}:${r.touch_type}`] = r;
     rep.required += r.required;
     rep.credited += r.credited;
+    rep.expected += r.expected ?? 0;
+    rep.on_track += r.on_track ?? 0;
   }
-  for (const rep of reps.values()) rep.rate = rep.required ? rep.credited / rep.required : null;
+  for (const rep of reps.values()) {
+    rep.rate = rep.required ? rep.credited / rep.required : null;
+    rep.expected_rate = rep.expected ? rep.on_track / rep.expected : null;
+  }
   // Worst first: the manager's attention goes to the top of the table.
-  return { columns, reps: [...reps.values()].sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2)) };
+  const key = (rep) => rep.expected_rate ?? rep.rate ?? 2;
+  return { columns, reps: [...reps.values()].sort((a, b) => key(a) - key(b)) };
 }
 
 /** Overall rate of a row set. */

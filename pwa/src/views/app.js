@@ -22,8 +22,17 @@ import { SyncScreen } from './conflicts.js';
 
 // Manager screens are split out: reps never download them.
 const Compliance = lazy(() => import('./manager/compliance.js').then((m) => m.Compliance));
-const RepOverdue = lazy(() => import('./manager/rep-overdue.js').then((m) => m.RepOverdue));
+const Overdue = lazy(() => import('./manager/overdue.js').then((m) => m.Overdue));
+const ManagerAccount = lazy(() => import('./manager/account.js').then((m) => m.ManagerAccount));
 const TeamMap = lazy(() => import('./manager/team-map.js').then((m) => m.TeamMap));
+const Territories = lazy(() => import('./manager/territories.js').then((m) => m.Territories));
+const ProposalView = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalView));
+const ProposalCompare = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalCompare));
+const Dashboard = lazy(() => import('./manager/dashboard.js').then((m) => m.Dashboard));
+const Departure = lazy(() => import('./manager/departure.js').then((m) => m.Departure));
+const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
+const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
+const AdminPeople = lazy(() => import('./admin/people.js').then((m) => m.AdminPeople));
 
 const ROUTES = [
   ['/today', Today],
@@ -35,8 +44,18 @@ const ROUTES = [
   ['/settings', Settings],
   ['/sync', SyncScreen],
   ['/manager', Compliance],
-  ['/manager/reps/:id', RepOverdue],
+  ['/manager/reps/:id', Overdue],
+  ['/manager/overdue', Overdue],
+  ['/manager/accounts/:id', ManagerAccount],
   ['/manager/map', TeamMap],
+  ['/manager/territories', Territories],
+  ['/manager/proposals/compare', ProposalCompare],
+  ['/manager/proposals/:id', ProposalView],
+  ['/manager/departure', Departure],
+  ['/manager/dashboard', Dashboard],
+  ['/admin/import', AdminImport],
+  ['/admin/plan', AdminPlan],
+  ['/admin/people', AdminPeople],
 ];
 
 function resolve(path) {

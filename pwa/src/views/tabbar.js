@@ -1,4 +1,6 @@
 // Bottom tab bar: thumb-reachable, 56 px tall targets, current tab marked for screen readers.
+// Managers and admins get the same nav as a side column from 1024 px (the desktop layout).
+import { useEffect } from 'preact/hooks';
 import { html } from './html.js';
 
 const REP_TABS = [
@@ -10,17 +12,32 @@ const REP_TABS = [
 ];
 const MANAGER_TABS = [
   ['/manager', 'Compliance', '▤'],
+  ['/manager/overdue', 'Overdue', '!'],
   ['/manager/map', 'Team map', '◉'],
+  ['/manager/territories', 'Workload', '⚖'],
+  ['/manager/dashboard', 'Dashboard', '◔'],
+  ['/settings', 'Settings', '⚙'],
+];
+const ADMIN_TABS = [
+  ...MANAGER_TABS.slice(0, 5),
+  ['/admin/import', 'Import', '⇪'],
+  ['/admin/plan', 'Cadence plan', '▦'],
+  ['/admin/people', 'Users', '☺'],
   ['/settings', 'Settings', '⚙'],
 ];
 
 export function TabBar({ role, path }) {
-  const tabs = role === 'rep' ? REP_TABS : MANAGER_TABS;
+  const tabs = role === 'rep' ? REP_TABS : role === 'admin' ? ADMIN_TABS : MANAGER_TABS;
+  const desk = role !== 'rep';
+  useEffect(() => {
+    document.documentElement.dataset.layout = desk ? 'desk' : 'phone';
+  }, [desk]);
   const pathname = path.split('?')[0];
   const active = (href) => pathname === href || (href !== '/manager' && pathname.startsWith(`${href}/`)) ||
-    (href === '/manager' && pathname.startsWith('/manager/reps'));
+    (href === '/manager/overdue' && (pathname.startsWith('/manager/reps') || pathname.startsWith('/manager/accounts'))) ||
+    (href === '/manager/territories' && (pathname.startsWith('/manager/proposals') || pathname === '/manager/departure'));
   return html`
-    <nav class="tabbar" aria-label="Main">
+    <nav class=${`tabbar${desk ? ' tabbar--desk' : ''}`} aria-label="Main">
       ${tabs.map(([href, label, icon]) => html`
         <a href=${href} class="tab" aria-current=${active(href) ? 'page' : undefined}>
           <span class="tab__icon" aria-hidden="true">${icon}</span>
