@@ -34,7 +34,7 @@ def _query(app, fn):
 
 def _wait(app, fn, timeout: float = 15):
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not (value := _query(app, fn)):
+    while time.monotonic() < deadline and not _query(app, fn):
         time.sleep(0.25)
     return _query(app, fn)
 
