@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sync import _fields as f
@@ -44,6 +44,8 @@ class TouchLog:
     outcome: str | None = None
     notes: str | None = None
     next_step: str | None = None
+    # The day of the follow-up the next step asks for (a task with a reminder), or None.
+    next_step_on: date | None = None
     duration_minutes: int | None = None
     checkin: Checkin | None = None
 
@@ -149,6 +151,9 @@ def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
             allow_empty=True,
         ),
     }
+    values["next_step_on"] = f.as_date(
+        f.get(a, "next_step_on", p, e, False), f.join(p, "next_step_on"), e
+    )
     dur = f.get(a, "duration_minutes", p, e, required=False)
     values["duration_minutes"] = (
         None if dur is None else f.as_int(dur, f.join(p, "duration_minutes"), e, 0, 1440)

@@ -108,6 +108,7 @@ def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | 
         "outcome": p.outcome,
         "notes": p.notes,
         "next_step": p.next_step,
+        "next_step_on": p.next_step_on,
         "duration_minutes": p.duration_minutes,
         "checkin": None
         if checkin is None
