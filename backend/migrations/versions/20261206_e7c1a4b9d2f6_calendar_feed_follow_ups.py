@@ -1,7 +1,7 @@
 """calendar feeds (private iCalendar URL per rep) and follow-up dates on touches
 
 Revision ID: e7c1a4b9d2f6
-Revises: d3e5f7a9b1c2
+Revises: e1a4c7b9d2f6
 Create Date: 2026-12-03 14:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7c1a4b9d2f6'
-down_revision = 'd3e5f7a9b1c2'
+down_revision = 'e1a4c7b9d2f6'
 branch_labels = None
 depends_on = None
 
