@@ -3,7 +3,8 @@
 Run: python bench/toptw.py DATA_DIR [--time-limit 10] [--instances c101,r102] [--routes 2,3,4]
 DATA_DIR holds solomon_100/*.txt (the 29 Righini-Salani OPTW files, KU Leuven format; e.g.
 ../shared/bench/optw). Each solver runs alone on one core, one after the other, with the same
-limit (equal CPU): ours is single-process, PyVRP single-threaded, VROOM with one thread and the
+limit (equal CPU): ours is single-process (its recombination step runs CP-SAT with one
+worker), PyVRP single-threaded, VROOM with one thread and the
 limit as its timeout. Every answer is checked route by route with routing.check; an infeasible
 one scores nothing. Gaps are to the literature's best-known value where
 bench/data/toptw_best_known.json has one, else to the best score of this run ('best of run').
