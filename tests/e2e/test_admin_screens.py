@@ -19,7 +19,7 @@ from tests.e2e import desk, harness, pages
 
 pytestmark = pytest.mark.browser
 
-REDIS_URL = os.environ.get("REDIS_E2E_JOBS_URL", "redis://127.0.0.1:6379/1")
+REDIS_URL = os.environ.get("REDIS_E2E_JOBS_URL", "redis://127.0.0.1:6379/10")
 ADMIN_LANDING = "[data-testid=current-table], main p.muted"
 
 

@@ -31,7 +31,7 @@ from tests.backend.sync.conftest import mutation, touch
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("REDIS_TWO_HOSTS_URL", "redis://127.0.0.1:6379/7")
+REDIS_URL = os.environ.get("REDIS_TWO_HOSTS_URL", "redis://127.0.0.1:6379/12")
 PASSWORD = "two-hosts-password"
 
 

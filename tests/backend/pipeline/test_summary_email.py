@@ -65,7 +65,7 @@ def test_a_worker_sends_the_queued_summary(app, runner, hand, smtp, monkeypatch)
 
     from backend.core.jobs import RQQueue, get_queue, make_worker
 
-    url = os.environ.get("REDIS_TEST_URL_H4", "redis://127.0.0.1:6379/4")
+    url = os.environ.get("REDIS_TEST_URL_H4", "redis://127.0.0.1:6379/13")
     redis = Redis.from_url(url)
     redis.flushdb()
     monkeypatch.setitem(app.config, "REDIS_URL", url)

@@ -12,7 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from backend.core.jobs import make_worker
 
-REDIS_URL = os.environ.get("REDIS_SIM_TEST_URL", "redis://127.0.0.1:6379/3")
+REDIS_URL = os.environ.get("REDIS_SIM_TEST_URL", "redis://127.0.0.1:6379/11")
 SMALL = ["--month", "2026-12", "--reps", "2", "--accounts", "25", "--inline"]
 KEYS = {
     "policy",
