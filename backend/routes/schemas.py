@@ -142,7 +142,7 @@ class RoutePreviewSchema(BaseSchema):
 
 
 class MoveStopSchema(BaseSchema):
-    """Move a planned stop to another day of the same week."""
+    """Move a planned stop to another day within a week of its own."""
 
     to = fields.Date(required=True)
     base_version = fields.Integer(load_default=None)

@@ -70,6 +70,7 @@ def test_a_dated_next_step_logged_offline_is_on_today_and_reaches_the_server(
     page.click("button:has-text('Save call')")
     # A date without a next step is not a task: the form says so and keeps everything.
     assert "next step" in page.wait_for_selector("[role=alert]").inner_text()
+    assert _serious(page) == []  # the log form with its follow-up date and the message
     page.fill("#touch-next", "Send the price list")
     page.click("button:has-text('Save call')")
     flash = page.wait_for_selector("[data-testid=flash]").inner_text()

@@ -7,7 +7,8 @@ when no position fits, so a 422 leaves both the appointment book and the routes 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from backend.routes.models import Appointment, RoutePlan
 from backend.routes.service import appointments, planning, sequence
 from backend.routes.service.settings import DEFAULT_SETTINGS, PlanningSettings
 from backend.users.models import User
+
+WINDOW_DAYS = 7  # how far a stop may move from its day
 
 
 def _open(route: RoutePlan) -> list[int]:
@@ -99,7 +102,10 @@ def move_stop(
     *,
     settings: PlanningSettings = DEFAULT_SETTINGS,
 ) -> dict:
-    """Take a planned stop off ``route`` and put it (pinned) on the route of ``to_day``."""
+    """Take a planned stop off ``route`` and put it (pinned) on the route of ``to_day``.
+
+    ``to_day``: another day within a week of the route's, not over yet.
+    """
     if base_version is not None and base_version != route.version:
         raise Conflict(
             "The route changed since you loaded it.", extra={"server_version": route.version}
@@ -109,9 +115,9 @@ def move_stop(
         raise NotFound(f"Account {account_id} is not on this route.")
     if stop.get("status") != "planned":
         raise Invalid("Already visited or skipped.", {"account_id": ["Only a planned stop moves."]})
-    monday = route.date - timedelta(days=route.date.weekday())
-    if to_day == route.date or not monday <= to_day < monday + timedelta(days=7):
-        raise Invalid("Pick another day of the same week.", {"to": ["Another day of this week."]})
+    # Within a week either side, so a stop on a Friday can go to next Monday.
+    if to_day == route.date or abs((to_day - route.date).days) > WINDOW_DAYS:
+        raise Invalid("Pick another day within a week.", {"to": ["Another day within a week."]})
     booked = db.session.scalar(
         select(Appointment).where(
             Appointment.rep_id == rep.id,
@@ -124,6 +130,8 @@ def move_stop(
             "That stop is an appointment.",
             {"account_id": ["Move the appointment itself: cancel it and book the new day."]},
         )
+    if to_day < datetime.now(ZoneInfo(rep.time_zone)).date():
+        raise Invalid("That day is over.", {"to": ["Pick today or a later day."]})
     target = _route_for(rep, to_day)
     if any(s["account_id"] == account_id for s in target.stops if s.get("status") != "planned"):
         raise Invalid("Already handled that day.", {"to": ["The account is done on that day."]})

@@ -194,7 +194,7 @@ class RouteStopMove(MethodView):
     @blp.arguments(MoveStopSchema)
     @blp.response(200, MovedStopSchema)
     def post(self, query, data, day, account_id):
-        """Take a planned stop off this day and pin it on another day of the same week."""
+        """Take a planned stop off this day and pin it on another day within a week of it."""
         rep = _rep(query)
         moved = steering.move_stop(
             rep,

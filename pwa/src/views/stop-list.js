@@ -11,7 +11,7 @@ import { MoveDay } from './move-day.js';
 import { stopRows } from '../lib/stops.js';
 import { moveStop, dropStop, removeStop, togglePin, friendlyError } from '../lib/steer.js';
 
-export function StopList({ route, due, online, onMessage }) {
+export function StopList({ route, due, online, user, onMessage }) {
   const [dragging, setDragging] = useState(null); // {id, over}
   const [moving, setMoving] = useState(null); // account id whose "another day" form is open
   const rows = stopRows(route);
@@ -95,7 +95,7 @@ export function StopList({ route, due, online, onMessage }) {
             <button class="btn btn--small" disabled=${!online} aria-expanded=${moving === s.account_id ? 'true' : 'false'}
               onClick=${() => setMoving(moving === s.account_id ? null : s.account_id)}>Another day</button>
           </div>`}
-          ${planned && moving === s.account_id && html`<${MoveDay} route=${route} stop=${s} act=${act}
+          ${planned && moving === s.account_id && html`<${MoveDay} route=${route} stop=${s} user=${user} act=${act}
             onDone=${() => setMoving(null)} onCancel=${() => setMoving(null)} />`}
         </li>`;
       })}

@@ -161,7 +161,7 @@ export function Today({ user }) {
     ${preview && html`<${ReplanPreview} preview=${preview} busy=${busy} onAccept=${accept} onDiscard=${() => { setPreview(null); setMessage('Kept your route.'); }} />`}
     <${MapView} routes=${[{ stops, start: route.start }]} label="Today's route map" />
     <h2>Stops</h2>
-    <${StopList} route=${route} due=${due} online=${online} onMessage=${setMessage} />
+    <${StopList} route=${route} due=${due} online=${online} user=${user} onMessage=${setMessage} />
     ${route.dropped?.length > 0 && html`
       <details class="card">
         <summary>${route.dropped.length} due account${route.dropped.length > 1 ? 's' : ''} did not fit</summary>

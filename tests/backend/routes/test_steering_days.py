@@ -1,7 +1,7 @@
 """Steering across days: book an appointment as a fixed stop, move a stop to another day, and
 a week plan that says what it did to today."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,25 +80,42 @@ def test_an_appointment_that_cannot_fit_is_refused_and_nothing_is_booked(rep_wee
 
 def test_moving_a_stop_to_another_day_of_the_week(rep_week):
     client, _, _, _ = rep_week
-    tuesday = client.post(f"/api/routes/{DAY}/plan").get_json()
+    # Next week: days that are not over (a move to a past day is refused, below).
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    day, wed = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=2)).isoformat()
+    tuesday = client.post(f"/api/routes/{day}/plan").get_json()
     moved = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]["account_id"]
     answer = client.post(
-        f"/api/routes/{DAY}/stops/{moved}/move",
-        json={"to": WED, "base_version": tuesday["version"]},
+        f"/api/routes/{day}/stops/{moved}/move",
+        json={"to": wed, "base_version": tuesday["version"]},
     )
     assert answer.status_code == 200, answer.get_json()
-    assert _stop(client.get(f"/api/routes/{DAY}").get_json(), moved) is None
-    wednesday = client.get(f"/api/routes/{WED}").get_json()
+    assert _stop(client.get(f"/api/routes/{day}").get_json(), moved) is None
+    wednesday = client.get(f"/api/routes/{wed}").get_json()
     assert _stop(wednesday, moved)["pinned"] is True
     # A stale base, another week, or the same day are refused; nothing changes.
     stale = client.post(
-        f"/api/routes/{WED}/stops/{moved}/move", json={"to": DAY, "base_version": 0}
+        f"/api/routes/{wed}/stops/{moved}/move", json={"to": day, "base_version": 0}
     )
     assert stale.status_code == 409
-    far = client.post(f"/api/routes/{WED}/stops/{moved}/move", json={"to": "2026-12-02"})
+    far = client.post(
+        f"/api/routes/{wed}/stops/{moved}/move",
+        json={"to": (monday + timedelta(days=10)).isoformat()},  # 8 days after Wednesday
+    )
     assert far.status_code == 422
-    assert client.post(f"/api/routes/{DAY}/stops/{moved}/move", json={"to": WED}).status_code == 404
-    assert client.post(f"/api/routes/{WED}/stops/{moved}/move", json={"to": "x"}).status_code == 422
+    assert _stop(client.get(f"/api/routes/{wed}").get_json(), moved)["pinned"] is True
+    assert client.post(f"/api/routes/{day}/stops/{moved}/move", json={"to": wed}).status_code == 404
+    assert client.post(f"/api/routes/{wed}/stops/{moved}/move", json={"to": "x"}).status_code == 422
+
+
+def test_a_stop_is_never_moved_to_a_day_that_is_over(rep_week):
+    client, _, _, _ = rep_week
+    route = client.post(f"/api/routes/{DAY}/plan").get_json()  # a Tuesday in the past
+    moved = route["stops"][0]["account_id"]
+    answer = client.post(f"/api/routes/{DAY}/stops/{moved}/move", json={"to": WED})
+    assert answer.status_code == 422 and "to" in answer.get_json()["errors"]["json"]
+    assert _stop(client.get(f"/api/routes/{DAY}").get_json(), moved) is not None
+    assert client.get(f"/api/routes/{WED}").status_code == 404  # no route was made
 
 
 def test_planning_the_week_reports_what_it_did_to_today(rep_week):
