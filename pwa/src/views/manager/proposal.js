@@ -43,17 +43,17 @@ export function ProposalView({ params }) {
     <p><a href="/manager/territories">← Workload</a></p>
     <h1 tabindex="-1">Proposal ${p.id}</h1>
     <p class="muted" data-testid="proposal-status">${p.period} · ${p.status}${p.solver?.reached_target === false ? ' · target parity out of reach' : ''} · ${p.moves.length} moves · driving ${hours(p.travel_before)} → ${hours(p.travel_after)}</p>
-    <table class="data-table narrow" data-testid="proposal-metrics">
+    <div class="table-scroll narrow" tabindex="0" role="region" aria-label="Team before and after"><table class="data-table" data-testid="proposal-metrics">
       <thead><tr><th scope="col">Team</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
       <tbody>${METRICS.map(([k, label, f]) => html`<tr><th scope="row">${label}</th><td>${f(p.before?.[k])}</td><td>${f(p.after?.[k])}</td></tr>`)}</tbody>
-    </table>
+    </table></div>
     <h2>Each rep</h2>
-    <table class="data-table" data-testid="per-rep">
+    <div class="table-scroll" tabindex="0" role="region" aria-label="Each rep before and after"><table class="data-table" data-testid="per-rep">
       <thead><tr><th scope="col">Rep</th><th scope="col" class="num">Workload before</th><th scope="col" class="num">After</th>
         <th scope="col" class="num">Accounts before</th><th scope="col" class="num">After</th></tr></thead>
       <tbody>${(p.per_rep || []).map((r) => html`<tr><th scope="row">${r.name}</th><td class="num">${hours(r.before_minutes)}</td>
         <td class="num">${hours(r.after_minutes)}</td><td class="num">${r.accounts_before}</td><td class="num">${r.accounts_after}</td></tr>`)}</tbody>
-    </table>
+    </table></div>
     <h2>Moves</h2>
     <${Moves} proposal=${p} />
     ${error && html`<p class="error" role="alert">${error}</p>`}
