@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from backend.pipeline import views as pipeline
     from backend.reminders import views as reminders
     from backend.routes import views as routes
+    from backend.simulation import views as simulation
     from backend.sync import views as sync
     from backend.sync.service import changelog
     from backend.territories import assign as territory_assign
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reminders.blp,
         *territories.BLUEPRINTS,
         *pipeline.BLUEPRINTS,
+        *simulation.BLUEPRINTS,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -40,6 +40,10 @@ DOMAIN_COMMANDS: dict[str, tuple[str, str]] = {
         "backend.cli",
         "Fire reminders and pruning on schedule: as RQ jobs with REDIS_URL, else in this process.",
     ),
+    "simulate": (
+        "backend.simulation.cli",
+        "Replay a month of field work for a team and compare planning policies.",
+    ),
     "sync": ("backend.sync.cli", "Offline sync maintenance."),
     "territories": (
         "backend.territories.cli",
@@ -69,6 +73,7 @@ _DOMAIN_MODULES = (
     "backend.routes.cli",
     "backend.reminders.cli",
     "backend.sync.cli",
+    "backend.simulation.cli",
     "backend.territories.cli",
     "backend.territories.cli_departure",
 )

@@ -165,7 +165,15 @@ def main() -> None:
         "--database-url", default=None, help="PostgreSQL URL (EMPTIED); default a temp SQLite"
     )
     parser.add_argument("--redis-url", default=None, help="queue the route re-planning on RQ")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="load OR-Tools before timing, as a server worker that already made a proposal has "
+        "(a fresh process pays the import, 1-5 s on a loaded machine, in its first proposal)",
+    )
     args = parser.parse_args()
+    if args.warm:
+        import backend.territories.rebalance.cpsat  # noqa: F401
     run(args.accounts, args.database_url, args.redis_url)
 
 

@@ -7,6 +7,7 @@ from sync._fields import INT4_MAX, INT8_MAX, unstorable_text
 from sync.args import (
     AccountUpdate,
     Checkin,
+    OpportunityCreate,
     OpportunityUpdate,
     Payload,
     RouteReorder,
@@ -93,6 +94,7 @@ __all__ = [
     "DEFAULT_PULL_LIMIT",
     "EDITABLE_ACCOUNT_FIELDS",
     "EDITABLE_OPPORTUNITY_FIELDS",
+    "OpportunityCreate",
     "OpportunityUpdate",
     "Entity",
     "LoggedMutation",

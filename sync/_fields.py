@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 # Ids of server rows: positive integers or short opaque strings (the server decides which).
@@ -182,6 +182,23 @@ def as_datetime(value: Any, path: str, errs: Errors) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         errs.add(path, "Must include a UTC offset.")
+        return None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        errs.add(path, f"Must be between the years {MIN_YEAR} and {MAX_YEAR}.")
+        return None
+    return parsed
+
+
+def as_date(value: Any, path: str, errs: Errors) -> date | None:
+    """A calendar date ``YYYY-MM-DD`` (null allowed: no date)."""
+    if value is None or missing(value):
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        errs.add(path, "Not a valid date (YYYY-MM-DD).")
         return None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         errs.add(path, f"Must be between the years {MIN_YEAR} and {MAX_YEAR}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sync import _fields as f
@@ -44,6 +44,8 @@ class TouchLog:
     outcome: str | None = None
     notes: str | None = None
     next_step: str | None = None
+    # The day of the follow-up the next step asks for (a task with a reminder), or None.
+    next_step_on: date | None = None
     duration_minutes: int | None = None
     checkin: Checkin | None = None
 
@@ -92,7 +94,22 @@ class OpportunityUpdate:
     changes: Mapping[str, Any]
 
 
-Payload = TouchLog | AccountUpdate | StopUpdate | RouteReorder | OpportunityUpdate
+@dataclass(frozen=True)
+class OpportunityCreate:
+    """`opportunity.create`: a deal the rep started offline; `id` is its client-generated UUID."""
+
+    id: str
+    account_id: f.RowId
+    name: str
+    stage: str = "lead"
+    amount: float = 0.0
+    currency: str | None = None
+    lost_reason: str | None = None
+
+
+Payload = (
+    TouchLog | AccountUpdate | StopUpdate | RouteReorder | OpportunityUpdate | OpportunityCreate
+)
 
 
 def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
@@ -134,6 +151,9 @@ def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
             allow_empty=True,
         ),
     }
+    values["next_step_on"] = f.as_date(
+        f.get(a, "next_step_on", p, e, False), f.join(p, "next_step_on"), e
+    )
     dur = f.get(a, "duration_minutes", p, e, required=False)
     values["duration_minutes"] = (
         None if dur is None else f.as_int(dur, f.join(p, "duration_minutes"), e, 0, 1440)
@@ -250,6 +270,34 @@ def _opportunity(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityUpdate
     )
 
 
+def _opportunity_create(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityCreate | None:
+    f.unknown_keys(a, OpportunityCreate.__dataclass_fields__, p, e)
+    values: dict[str, Any] = {
+        "id": f.as_uuid(f.get(a, "id", p, e), f.join(p, "id"), e),
+        "account_id": f.as_row_id(f.get(a, "account_id", p, e), f.join(p, "account_id"), e),
+        "name": f.as_str(f.get(a, "name", p, e), f.join(p, "name"), e, max_len=200),
+    }
+    # The optional fields take the same checks as an offline edit of them (one rule for both).
+    for key in ("stage", "amount", "lost_reason"):
+        raw = f.get(a, key, p, e, required=False)
+        if not f.missing(raw):
+            values[key] = _OPPORTUNITY_FIELD_CHECKS[key](raw, f.join(p, key), e)
+    currency = f.get(a, "currency", p, e, required=False)
+    if not f.missing(currency) and currency is not None:
+        if not (
+            isinstance(currency, str)
+            and len(currency) == 3
+            and all("A" <= c <= "Z" for c in currency)
+        ):
+            e.add(f.join(p, "currency"), "Use a three-letter ISO 4217 code.")
+        values["currency"] = currency
+    if values.get("lost_reason") and values.get("stage") != "lost":
+        e.add(f.join(p, "lost_reason"), "Only a lost deal has a lost reason.")
+    if e or any(values[k] is None for k in ("id", "account_id", "name")):
+        return None
+    return OpportunityCreate(**values)
+
+
 def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
     f.unknown_keys(a, StopUpdate.__dataclass_fields__, p, e)
     route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
@@ -301,6 +349,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any], str, f.Errors], Payload | None]
     MutationName.STOP_UPDATE: _stop,
     MutationName.ROUTE_REORDER: _reorder,
     MutationName.OPPORTUNITY_UPDATE: _opportunity,
+    MutationName.OPPORTUNITY_CREATE: _opportunity_create,
 }
 
 

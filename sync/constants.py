@@ -25,6 +25,7 @@ class MutationName(StrEnum):
     STOP_UPDATE = "stop.update"
     ROUTE_REORDER = "route.reorder"
     OPPORTUNITY_UPDATE = "opportunity.update"
+    OPPORTUNITY_CREATE = "opportunity.create"
 
 
 MUTATION_NAMES: Final = frozenset(m.value for m in MutationName)

@@ -32,6 +32,9 @@ class Opportunity(Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # The UUID a phone gave a deal it created offline (``opportunity.create``): its retries
+    # find the row by it instead of creating the deal twice.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200))

@@ -16,6 +16,7 @@ class OpportunitySchema(BaseSchema):
 
     id = fields.Integer()
     external_id = fields.String(allow_none=True)
+    client_id = fields.String(allow_none=True)
     account_id = fields.Integer()
     owner_id = fields.Integer(allow_none=True)
     name = fields.String()

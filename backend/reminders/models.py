@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.core.extensions import db
 from backend.core.models import Timestamped, UTCDateTime, utcnow
 
-REMINDER_KINDS = ("digest", "overdue_alert")
+REMINDER_KINDS = ("digest", "overdue_alert", "follow_up")
 # queued -> sending -> delivered | gone | failed | config_error; failed with a retry_at is
 # picked up again (by a delayed job or the next run) while the reminder's day lasts.
 SEND_STATUSES = ("queued", "sending", "delivered", "gone", "failed", "config_error")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.extensions import db
-from backend.core.models import Timestamped, Versioned
+from backend.core.models import Timestamped, UTCDateTime, Versioned, utcnow
 
 
 class RoutePlan(Versioned, db.Model):
@@ -59,3 +59,19 @@ class Appointment(Timestamped, db.Model):
     start: Mapped[str] = mapped_column(String(5))  # HH:MM local
     minutes: Mapped[int] = mapped_column(Integer, default=30)
     note: Mapped[str] = mapped_column(String(400), default="")
+
+
+class CalendarFeed(db.Model):
+    """A rep's private calendar feed: the URL carries a secret token, stored only as its hash.
+
+    Regenerating replaces the row (the old URL stops working); revoking deletes it.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

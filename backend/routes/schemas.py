@@ -92,6 +92,8 @@ class WeekSchema(BaseSchema):
     rep_id = fields.Integer()
     days = fields.List(fields.Nested(RouteSchema))
     unplanned = fields.List(fields.Dict())
+    # Only from planning: what the week plan did to today's route (None when today is not in it).
+    today = fields.Dict(allow_none=True)
 
 
 class AppointmentInSchema(BaseSchema):
@@ -137,3 +139,31 @@ class RoutePreviewSchema(BaseSchema):
 
     current = fields.Nested(RouteSchema)
     proposed = fields.Nested(RouteSchema)
+
+
+class MoveStopSchema(BaseSchema):
+    """Move a planned stop to another day of the same week."""
+
+    to = fields.Date(required=True)
+    base_version = fields.Integer(load_default=None)
+
+
+class MovedStopSchema(BaseSchema):
+    """Both routes after a move."""
+
+    from_ = fields.Nested(RouteSchema, data_key="from", attribute="from")
+    to = fields.Nested(RouteSchema)
+
+
+class BookedSchema(AppointmentSchema):
+    """A booked visit and the day's route with it as a fixed stop (null: no route that day yet)."""
+
+    route = fields.Nested(RouteSchema, allow_none=True)
+
+
+class CalendarFeedSchema(BaseSchema):
+    """The calendar feed's state; ``url`` only in the answer that made it (a secret)."""
+
+    enabled = fields.Boolean()
+    created_at = fields.AwareDateTime(allow_none=True)
+    url = fields.String(allow_none=True)

@@ -13,6 +13,7 @@ from backend.core.jobs import get_queue
 from backend.core.models import utcnow
 from backend.territories import jobs
 from backend.territories.departure import handover, service
+from backend.territories.workload import Settings
 from backend.users.models import User
 
 
@@ -66,7 +67,8 @@ def depart(
     try:
         outcome = service.depart(actor, _user(email).id, strategy=strategy, to=spec,
                                  transition_days=transition_days, now=utcnow(),
-                                 dry_run=dry_run)  # fmt: skip
+                                 dry_run=dry_run,
+                                 settings=Settings.from_config(current_app.config))  # fmt: skip
     except DomainError as err:
         db.session.rollback()
         details = "; ".join(m for msgs in (err.errors or {}).values() for m in msgs)

@@ -141,8 +141,24 @@ def capacity_minutes(user: User, period: Period) -> float:
 
 def load_team(actor: User, territory_id: int | None, period_label: str, settings: Settings) -> Team:
     """The team in ``actor``'s scope with every account's cost, ready for metrics or solving."""
-    period = period_of(period_label)
     scope, reps = _scope(actor, territory_id)
+    return team_of(reps, period_label, settings, territory_id=territory_id, territory_ids=scope)
+
+
+def team_of(
+    reps: list[User],
+    period_label: str,
+    settings: Settings,
+    *,
+    territory_id: int | None = None,
+    territory_ids: list[int] | None = None,
+) -> Team:
+    """These reps with every live account of theirs costed for the period (the workload model).
+
+    An account may move when it is in ``territory_ids`` (None: all) and not locked; the
+    departure's proposal builds its team this way from the leaving rep and the candidates.
+    """
+    period = period_of(period_label)
     users = {u.id: u for u in reps}
     accounts = (
         {
@@ -156,7 +172,7 @@ def load_team(actor: User, territory_id: int | None, period_label: str, settings
         if users
         else {}
     )
-    team = Team(period, territory_id, scope, users, accounts)
+    team = Team(period, territory_id, territory_ids, users, accounts)
     per_tier = _minutes_per_tier(period, settings)
     mine: dict[int, list[Account]] = {uid: [] for uid in users}
     for account in accounts.values():

@@ -33,6 +33,8 @@ class Touch(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(16))
     notes: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(Text, default="")
+    # A follow-up task: the rep is reminded of ``next_step`` on this local date (None: no task).
+    next_step_on: Mapped[date | None] = mapped_column(Date, index=True)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     checkin_lat: Mapped[float | None] = mapped_column(Float)
     checkin_lon: Mapped[float | None] = mapped_column(Float)

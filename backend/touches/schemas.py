@@ -32,6 +32,7 @@ class TouchInSchema(BaseSchema):
     outcome = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(OUTCOMES))
     notes = fields.String(load_default="", validate=validate.Length(max=10_000))
     next_step = fields.String(load_default="", validate=validate.Length(max=2_000))
+    next_step_on = fields.Date(allow_none=True, load_default=None)
     duration_minutes = fields.Integer(
         allow_none=True, load_default=None, validate=validate.Range(min=0, max=24 * 60)
     )
@@ -50,6 +51,7 @@ class TouchSchema(BaseSchema):
     outcome = fields.String(allow_none=True)
     notes = fields.String()
     next_step = fields.String()
+    next_step_on = fields.Date(allow_none=True)
     duration_minutes = fields.Integer(allow_none=True)
     checkin = fields.Method("_checkin")
     created_by_id = fields.Integer(allow_none=True)

@@ -157,6 +157,7 @@ def touch_values(actor: User, account_id: int, data: dict) -> dict[str, Any]:
         "outcome": data.get("outcome"),
         "notes": data.get("notes") or "",
         "next_step": data.get("next_step") or "",
+        "next_step_on": data.get("next_step_on"),
         "duration_minutes": data.get("duration_minutes"),
         "checkin_lat": checkin.get("lat"),
         "checkin_lon": checkin.get("lon"),
@@ -243,3 +244,14 @@ def query_touches(actor: User, filters: dict) -> Select:
     if until:
         stmt = stmt.where(Touch.local_date <= until)
     return stmt.order_by(Touch.occurred_at.desc(), Touch.id)
+
+
+def follow_ups_on(rep_id: int, day: date) -> list[tuple[Touch, str]]:
+    """The rep's follow-up tasks due on ``day`` (a next step with that date), with account names."""
+    rows = db.session.execute(
+        select(Touch, Account.name)
+        .join(Account, Account.id == Touch.account_id)
+        .where(Touch.rep_id == rep_id, Touch.next_step_on == day, Account.deleted_at.is_(None))
+        .order_by(Touch.occurred_at)
+    )
+    return [(touch, name) for touch, name in rows]

@@ -14,8 +14,9 @@ builds on it.) What we take, and where we differ:
 
 * The value model. A visit's profit depends on the day: ``Need.value`` gives a visit made on or
   before its due date ``IN_TIME`` per weight unit, one made after it but inside its period
-  ``LATE`` (it still counts for the period), none after the period. Weight = tier x KARE x
-  revenue (the backend's choice). So a visit that can still be made in time on a later day is
+  ``LATE`` (it still counts for the period), less each day it waits after its due date
+  (``LATE_DECAY``: an overdue visit is worth most today), none after the period. Weight =
+  tier x KARE x revenue (the backend's choice). So a visit that can still be made in time on a later day is
   worth no more today than then, while one whose last in-time day is today is worth
   ``IN_TIME / LATE`` times more today than tomorrow: slipping has a price, in value.
 * The objective is lexicographic: value first, then cost = driving seconds plus a deferral cost
@@ -24,7 +25,7 @@ builds on it.) What we take, and where we differ:
   accounts take the early days.
 * Day assignment (``assign``): appointments first; then greedy cheapest insertion of every
   visit owed, the most pressing first (fewest open days left before its due date; visits
-  already late last, as waiting costs them nothing more), each into the day of most gain, then
+  already late last: worth less than any in time, they take the earliest room left), each into the day of most gain, then
   least cost, that keeps spacing (``gap_days`` between visits, and after the last visit) and
   the visit count; then, to a standstill or the deadline, rounds of relocate (one visit to
   another day when that is worth more or costs less), insertion of what is still owed, and

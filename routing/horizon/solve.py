@@ -66,10 +66,10 @@ def _order(board: Board) -> list[str]:
     """Insertion order: pressing visits, then the others in time, then the late ones.
 
     Pressing: at most ``PRESSING_DAYS`` open days left before the first due date (fewest
-    first, then weight). A late visit loses nothing more by waiting (it counts as late on any
-    day of its period), so it comes last. Within the other two classes visits go in a sweep
-    around home (by bearing), so consecutive insertions are neighbours and each day fills with
-    one area rather than with whatever came first in a list (the sweep of periodic routing).
+    first, then weight). A late visit is worth less than any visit still in time (though more
+    the sooner it is made), so it comes last and takes the earliest room the others leave.
+    Within the other two classes visits go in a sweep around home (by bearing), so consecutive
+    insertions are neighbours and each day fills with one area rather than with whatever came first in a list (the sweep of periodic routing).
     """
     first_day = board.days[0]
     home = first_day.start
@@ -85,11 +85,11 @@ def _order(board: Board) -> list[str]:
         need = board.needs[sid]
         first = need.due[0]
         if first < board.dates[0]:
-            return 2, bearing(sid), -need.weight
+            return 1, bearing(sid), -need.weight
         room = sum(1 for t, d in enumerate(board.dates) if d <= first and sid in board.index[t])
         if room <= PRESSING_DAYS:
             return 0, room, -need.weight
-        return 1, bearing(sid), -need.weight
+        return 2, bearing(sid), -need.weight
 
     return sorted((sid for sid, n in board.needs.items() if n.due), key=key)
 

@@ -123,6 +123,7 @@ PLAIN = {"day": DAY, "monday": MONDAY}
 BODIES = {
     ("/api/accounts/<int:account_id>", "PATCH"): {"name": "pwned"},
     ("/api/routes/<string:day>/stops/<int:account_id>", "PATCH"): {"status": "done"},
+    ("/api/routes/<string:day>/stops/<int:account_id>/move", "POST"): {"to": "2026-11-25"},
     ("/api/opportunities/<int:opportunity_id>", "PATCH"): {"name": "pwned"},
     ("/api/quotas/<int:quota_id>", "PATCH"): {"revenue": 1.0},
     ("/api/territories/<int:territory_id>/rules", "PUT"): {"rules": [{"tiers": ["A"]}]},

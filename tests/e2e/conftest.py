@@ -52,8 +52,11 @@ def realistic_planned(app, db, live_server):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
-    """Factory for isolated browser profiles ("devices") at phone size; closed after the test."""
+def new_context(browser, live_server, db):
+    """Factory for isolated browser profiles ("devices") at phone size; closed after the test.
+
+    Depends on ``db`` so the browsers close before the tables are emptied (no request of theirs
+    still holds a lock then)."""
     contexts = []
 
     def make(**kwargs):

@@ -144,3 +144,26 @@ def test_days_without_dates_or_out_of_order_are_rejected(make_problem) -> None:
         solve_horizon([replace(base, date=None)], {}, 0.2, 1)
     with pytest.raises(ProblemError):
         solve_horizon([replace(base, date="2026-12-03"), replace(base, date="2026-12-02")], {})
+
+
+def test_visits_already_late_go_first_and_do_not_slip_to_the_end_of_the_month(make_problem) -> None:
+    # Six accounts are already overdue, twenty more owe a visit due at the end of the horizon.
+    # A late visit loses value each day it waits: the first day goes to the late ones before any
+    # visit that is still in time on a later day (issue 16: late visits slipped to month end).
+    base = make_problem(17, n=26, brk=True)
+    dates = working_days(FIRST, 8)
+    days = horizon_days(base, dates)
+    late = {s.id for s in base.stops[:6]}
+    needs = {
+        s.id: Need(s.id, (FIRST - timedelta(days=4) if s.id in late else dates[-1],), MONTH_END)
+        for s in base.stops
+    }
+    plan = solve_horizon(days, needs, time_limit_s=1.5, workers=1)
+    for day, routed in zip(days, plan.days, strict=True):
+        assert check(day, routed) == []
+    seen = visits_of(plan)
+    assert late <= set(seen)
+    last_late = max(seen[sid][0] for sid in late)
+    first_in_time = min(ds[0] for sid, ds in seen.items() if sid not in late)
+    assert last_late <= first_in_time, (last_late, first_in_time)
+    assert last_late <= dates[1]

@@ -6,6 +6,7 @@ themselves are computed from them in ``backend.pipeline.metrics``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
@@ -43,6 +44,11 @@ def account_condition(user: User) -> ColumnElement[bool]:
 def opportunity_rows(
     user: User, group_by: str, w: Window, quarters: tuple[Window, Window]
 ) -> dict[Any, dict[str, float]]:
+    """Per group: see :func:`opportunity_stmt` (run in the session)."""
+    return opportunity_collect(db.session.execute(opportunity_stmt(user, group_by, w, quarters)))
+
+
+def opportunity_stmt(user: User, group_by: str, w: Window, quarters: tuple[Window, Window]):
     """Per group, in one scan: created, won, lost, won amount, won cycle days, open pipeline,
     and won/lost in each of ``quarters`` (the previous and the current, for the fall flag)."""
     key = Account.territory_id if group_by == "territory" else Opportunity.owner_id
@@ -76,6 +82,11 @@ def opportunity_rows(
         .where(or_(created, closed, is_open, *in_quarters))
         .group_by(key)
     )
+    return stmt
+
+
+def opportunity_collect(result: Iterable) -> dict[Any, dict[str, float]]:
+    """The rows of :func:`opportunity_stmt` by group key."""
     names = (
         "opportunities",
         "won",
@@ -89,8 +100,7 @@ def opportunity_rows(
         "this_lost",
     )
     return {
-        row[0]: dict(zip(names, (float(v or 0) for v in row[1:]), strict=True))
-        for row in db.session.execute(stmt)
+        row[0]: dict(zip(names, (float(v or 0) for v in row[1:]), strict=True)) for row in result
     }
 
 
@@ -99,6 +109,11 @@ def _between(column: Any, w: Window) -> ColumnElement[bool]:
 
 
 def status_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, int]]:
+    """Per group: see :func:`status_stmt` (run in the session)."""
+    return status_collect(db.session.execute(status_stmt(user, group_by, w)))
+
+
+def status_stmt(user: User, group_by: str, w: Window):
     """Per group: accounts that became leads, and that became customers, in ``w``."""
     key = Account.territory_id if group_by == "territory" else Account.owner_id
     h = AccountStatusChange
@@ -118,13 +133,22 @@ def status_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, int
         )
         .group_by(key)
     )
+    return stmt
+
+
+def status_collect(result: Iterable) -> dict[Any, dict[str, int]]:
+    """The rows of :func:`status_stmt` by group key."""
     return {
-        row[0]: {"leads": int(row[1] or 0), "new_customers": int(row[2] or 0)}
-        for row in db.session.execute(stmt)
+        row[0]: {"leads": int(row[1] or 0), "new_customers": int(row[2] or 0)} for row in result
     }
 
 
 def touch_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, int]]:
+    """Per group and touch type: see :func:`touch_stmt` (run in the session)."""
+    return touch_collect(db.session.execute(touch_stmt(user, group_by, w)))
+
+
+def touch_stmt(user: User, group_by: str, w: Window):
     """Per group and touch type: touches on the rep's local dates inside ``w``.
 
     For the whole company by territory, touches are first counted per account (an index-only
@@ -158,8 +182,13 @@ def touch_rows(user: User, group_by: str, w: Window) -> dict[Any, dict[str, int]
             .where(account_condition(user))
             .group_by(group, counted.c.type)
         )
+    return stmt
+
+
+def touch_collect(result: Iterable) -> dict[Any, dict[str, int]]:
+    """The rows of :func:`touch_stmt` by group key and touch type."""
     out: dict[Any, dict[str, int]] = {}
-    for key, touch_type, n in db.session.execute(stmt):
+    for key, touch_type, n in result:
         out.setdefault(key, {})[touch_type] = int(n)
     return out
 

@@ -36,7 +36,8 @@ def clock(app) -> datetime:
 
 def payload(entry: ReminderLog) -> dict[str, str]:
     """What the service worker shows: {title, body, url, tag}; the tag lets a newer one replace it."""
-    tag = "digest" if entry.kind == "digest" else f"overdue-{entry.account_id}-{entry.touch_type}"
+    prefix = "follow-up" if entry.kind == "follow_up" else "overdue"
+    tag = "digest" if entry.kind == "digest" else f"{prefix}-{entry.account_id}-{entry.touch_type}"
     return {"title": entry.title, "body": entry.body, "url": entry.url, "tag": tag}
 
 

@@ -25,6 +25,7 @@ from backend.core.jobs import JobQueue, get_queue
 from backend.reminders.models import PushSubscription, ReminderLog, ReminderPreference, ReminderSend
 from backend.reminders.service import delivery as reminder_delivery
 from backend.reminders.service.prefs import default_preferences, in_quiet_hours, preferences_for
+from backend.touches.service import follow_ups_on
 from backend.users.models import User
 
 ALERT_TIERS = ("A",)
@@ -38,7 +39,7 @@ class Reminder:
     """One reminder for one rep and local day, before it is claimed."""
 
     user_id: int
-    kind: str  # "digest" | "overdue_alert"
+    kind: str  # "digest" | "overdue_alert" | "follow_up"
     local_day: date
     title: str
     body: str
@@ -118,6 +119,7 @@ def reminders_for(
         digest = digest_for(rep, items, day, expires_at)
         if digest is not None:
             out.append(digest)
+        out.extend(follow_ups_for(rep, day, expires_at))
     if wants_alerts:
         out.extend(alerts_for(rep, items, day, expires_at))
     return out
@@ -147,6 +149,25 @@ def digest_for(
         urgency="normal",
         expires_at=expires_at,
     )
+
+
+def follow_ups_for(rep: User, day: date, expires_at: datetime) -> list[Reminder]:
+    """One reminder per follow-up task due today (a logged next step that carried this date)."""
+    return [
+        Reminder(
+            user_id=rep.id,
+            kind="follow_up",
+            local_day=day,
+            title=f"Follow up: {name}",
+            body=touch.next_step or "Follow-up planned for today",
+            url=f"/accounts/{touch.account_id}",
+            urgency="normal",
+            expires_at=expires_at,
+            account_id=int(touch.account_id),
+            touch_type=touch.type,
+        )
+        for touch, name in follow_ups_on(rep.id, day)
+    ]
 
 
 def alerts_for(

@@ -15,7 +15,7 @@ from backend.accounts.models import Account
 from backend.cadence import plan_store
 from backend.core.errors import Conflict, Invalid, NotFound
 from backend.core.extensions import db
-from backend.routes.models import RoutePlan
+from backend.routes.models import Appointment, RoutePlan
 from backend.routes.service import planning, problems
 from backend.routes.service.settings import DEFAULT_SETTINGS, PlanningSettings
 from backend.users.models import User
@@ -85,9 +85,29 @@ def set_sequence(
     if rep.home_lat is None:
         raise Invalid("No home location.", {"rep": ["Set the rep's home location first."]})
     old_value = {s["account_id"]: s.get("value") for s in route.stops}
+    fixed = {
+        a.account_id: a
+        for a in db.session.scalars(
+            select(Appointment).where(Appointment.rep_id == rep.id, Appointment.date == route.date)
+        )
+    }
     stops: list[Stop] = []
     for account_id in order:
         account = accounts[account_id]
+        value = int(old_value.get(account_id) or problems.VALUE_SCALE)
+        if account_id in fixed:  # a booked time: the visit starts exactly then
+            begin = parse_time(fixed[account_id].start)
+            stops.append(
+                Stop(
+                    str(account_id),
+                    Location(account.lat, account.lon),
+                    fixed[account_id].minutes * 60,
+                    value,
+                    ((begin, begin),),
+                    required=True,
+                )
+            )
+            continue
         service = problems.service_seconds(account, tier_minutes)
         windows = problems.start_windows(account, route.date.weekday(), service, tuple(shift))
         if not windows:
@@ -95,7 +115,6 @@ def set_sequence(
                 f"{account.name} is closed that day.",
                 {"order": [f"{account.name} has no opening time left in the working day."]},
             )
-        value = int(old_value.get(account_id) or problems.VALUE_SCALE)
         stops.append(
             Stop(str(account_id), Location(account.lat, account.lon), service, value, windows)
         )

@@ -31,6 +31,7 @@ def plan_week(
         d for d in days if d >= today and (stored[d] is None or stored[d].status == "planned")
     ]
     unplanned: list[dict] = []
+    before = _open_stops(stored.get(today))
     if open_days:
         problems = [planning.build_day_problem(rep, d, settings=settings) for d in open_days]
         owed = _visits_owed(rep, open_days[0])
@@ -54,6 +55,31 @@ def plan_week(
         "rep_id": rep.id,
         "days": [stored[d] for d in days if stored[d]],
         "unplanned": unplanned,
+        "today": _today_change(today, before, stored.get(today)) if today in days else None,
+    }
+
+
+def _open_stops(route) -> list[tuple[int, str]]:
+    if route is None:
+        return []
+    stops = sorted(route.stops, key=lambda s: s["seq"])
+    return [(s["account_id"], s["name"]) for s in stops if s.get("status") == "planned"]
+
+
+def _today_change(today: date, before: list[tuple[int, str]], route) -> dict:
+    """What planning the week did to today's route: the rep is told, never surprised."""
+    after = _open_stops(route)
+    was, now = dict(before), dict(after)
+    added = [name for i, name in after if i not in was]
+    removed = [name for i, name in before if i not in now]
+    kept_before = [i for i, _ in before if i in now]
+    kept_after = [i for i, _ in after if i in was]
+    return {
+        "date": today.isoformat(),
+        "changed": bool(added or removed or kept_before != kept_after),
+        "added": added,
+        "removed": removed,
+        "reordered": kept_before != kept_after,
     }
 
 

@@ -1,5 +1,5 @@
 """HTTP adapters of the routes domain: day and week routes, stops, appointments."""
 
-from backend.routes.views import appointments, routes
+from backend.routes.views import appointments, calendar, routes
 
-BLUEPRINTS = (routes.blp, appointments.blp)
+BLUEPRINTS = (routes.blp, appointments.blp, calendar.blp)

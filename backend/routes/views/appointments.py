@@ -1,12 +1,21 @@
 """Appointments: fixed-time visits that every plan keeps."""
 
+from types import SimpleNamespace
+
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 
 from backend.core.extensions import db
 from backend.core.http import Blueprint, user
-from backend.routes.schemas import AppointmentInSchema, AppointmentQuerySchema, AppointmentSchema
-from backend.routes.service import appointments
+from backend.routes.schemas import (
+    AppointmentInSchema,
+    AppointmentQuerySchema,
+    AppointmentSchema,
+    BookedSchema,
+)
+from backend.routes.service import appointments, steering
+from backend.routes.service.settings import PlanningSettings
 
 blp = Blueprint(
     "appointments", __name__, url_prefix="/api/appointments", description="Appointments"
@@ -26,12 +35,14 @@ class Appointments(MethodView):
         return appointments.list_for(user(), query.get("rep"), query.get("date"))
 
     @blp.arguments(AppointmentInSchema)
-    @blp.response(201, AppointmentSchema)
+    @blp.response(201, BookedSchema)
     def post(self, data):
-        """Book a fixed-time visit on an account in scope."""
-        booked = appointments.book(user(), data)
+        """Book a fixed-time visit; it becomes a fixed stop of that day's route if one exists."""
+        settings = PlanningSettings.from_config(current_app.config)
+        booked, route = steering.book_on_route(user(), data, settings=settings)
         db.session.commit()
-        return booked
+        columns = {c.key: getattr(booked, c.key) for c in booked.__table__.columns}
+        return SimpleNamespace(**columns, route=route)
 
 
 @blp.route("/<int:appointment_id>")

@@ -13,6 +13,8 @@ from backend.core.http import Blueprint, user
 from backend.core.schemas import path_day
 from backend.routes.models import RoutePlan as RoutePlanModel
 from backend.routes.schemas import (
+    MovedStopSchema,
+    MoveStopSchema,
     PlanArgsSchema,
     PositionNowSchema,
     ReorderSchema,
@@ -23,7 +25,7 @@ from backend.routes.schemas import (
     StopUpdateSchema,
     WeekSchema,
 )
-from backend.routes.service import planning, route_stops, sequence, week_planning
+from backend.routes.service import planning, route_stops, sequence, steering, week_planning
 from backend.users.scope import resolve_rep
 from routing.models import Location
 
@@ -180,6 +182,30 @@ class RouteStop(MethodView):
         )
         db.session.commit()
         return route
+
+
+@blp.route("/<string:day>/stops/<int:account_id>/move")
+class RouteStopMove(MethodView):
+    """Move a stop to another day."""
+
+    decorators = [login_required]
+
+    @blp.arguments(RouteQuerySchema, location="query")
+    @blp.arguments(MoveStopSchema)
+    @blp.response(200, MovedStopSchema)
+    def post(self, query, data, day, account_id):
+        """Take a planned stop off this day and pin it on another day of the same week."""
+        rep = _rep(query)
+        moved = steering.move_stop(
+            rep,
+            _route(rep, path_day(day)),
+            account_id,
+            data["to"],
+            data["base_version"],
+            settings=_settings(),
+        )
+        db.session.commit()
+        return moved
 
 
 @blp.route("/<string:day>/order")

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 import sync
 from backend.accounts import service as accounts
 from backend.accounts.models import Account
 from backend.accounts.schemas import AccountSchema
 from backend.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from backend.pipeline.models import Opportunity
+from backend.core.extensions import db
+from backend.pipeline.models import Opportunity, StageChange
 from backend.pipeline.schemas import OpportunitySchema
 from backend.pipeline.service import opportunities
 from backend.routes.models import RoutePlan
@@ -23,7 +27,7 @@ from backend.routes.service import route_stops
 from backend.sync.service.pull import account_in_scope, route_json
 from backend.touches import service as touches
 from backend.users.models import User
-from sync import Mutation, PushResult, Reason
+from sync import Mutation, PushResult, Reason, Status
 
 _account_schema = AccountSchema()
 _opportunity_schema = OpportunitySchema()
@@ -40,7 +44,10 @@ class Batch:
     owned: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
     routes: dict[Any, RoutePlan] = field(default_factory=dict)
     touch_rules: touches.TouchRules = touches.TouchRules()
+    # Deals by server id and, for those a phone created, by their client UUID too.
     opportunities: dict[Any, Opportunity] = field(default_factory=dict)
+    # Who created each deal the batch's ``opportunity.create`` UUIDs already name.
+    creators: dict[str, int | None] = field(default_factory=dict)
 
     def account(self, account_id: Any) -> Account | None:
         """A live account, or None (unknown and deleted look the same to the client)."""
@@ -101,6 +108,7 @@ def decide_touch(b: Batch, p: sync.TouchLog, now: datetime) -> dict[str, Any] | 
         "outcome": p.outcome,
         "notes": p.notes,
         "next_step": p.next_step,
+        "next_step_on": p.next_step_on,
         "duration_minutes": p.duration_minutes,
         "checkin": None
         if checkin is None
@@ -145,6 +153,84 @@ def _opportunity_update(b: Batch, m: Mutation, p: sync.OpportunityUpdate) -> Pus
     if merge.changes_anything:
         opportunities.apply_changes(b.actor, opp, dict(merge.writes))
     return merge.result(m, _opportunity_schema.dump(opp))
+
+
+def _opportunity_create(b: Batch, m: Mutation, p: sync.OpportunityCreate) -> PushResult:
+    """A deal the rep started offline, created once however often the phone sends it.
+
+    The client's UUID names the deal: a retry (a new mutation_id after the answer was lost, or
+    a second device) finds it and answers applied without writing; a UUID another user created
+    a deal with is refused ``id_reused``. A rep creates deals only on accounts they own.
+    """
+    if p.id in b.creators:
+        return _created_before(b, m, p.id)
+    account = b.account(p.account_id)
+    reason = sync.account_update_rejection(
+        account is not None, account is not None and b.in_scope(account)
+    )
+    if reason is not None:
+        return sync.rejected(m, reason)
+    data = {
+        "client_id": p.id,
+        "account_id": account.id,
+        "name": p.name,
+        "stage": p.stage,
+        "amount": p.amount,
+        "lost_reason": p.lost_reason,
+    }
+    if p.currency is not None:
+        data["currency"] = p.currency
+    try:
+        with db.session.begin_nested():
+            opp = opportunities.create_opportunity(b.actor, data)
+    except IntegrityError:
+        # A concurrent push (the rep's other device) stored this UUID first: the same deal.
+        _load_created(b, [p.id])
+        if p.id not in b.creators:
+            raise
+        return _created_before(b, m, p.id)
+    b.creators[p.id] = b.actor.id
+    b.opportunities[opp.id] = b.opportunities[p.id] = opp
+    return _with_row(m, opp)
+
+
+def _created_before(b: Batch, m: Mutation, client_id: str) -> PushResult:
+    if b.creators[client_id] != b.actor.id:
+        return sync.rejected(m, Reason.ID_REUSED, {"args.id": ["Already used; pick a new UUID."]})
+    opp = b.opportunities[client_id]
+    visible = opp.deleted_at is None and b.opportunity_in_scope(opp)
+    return _with_row(m, opp) if visible else sync.applied(m)
+
+
+def _with_row(m: Mutation, opp: Opportunity) -> PushResult:
+    """applied, with the stored deal (its server id and version) for the phone's copy."""
+    return PushResult(m.id, m.mutation_id, Status.APPLIED, server=_opportunity_schema.dump(opp))
+
+
+def load_opportunities(b: Batch, ids: set[Any]) -> None:
+    """Put the deals named by server id or by client UUID (a deal created offline) in ``b``."""
+    int_ids = [i for i in ids if isinstance(i, int)]
+    uuids = [i for i in ids if isinstance(i, str)]
+    if int_ids:
+        for opp in db.session.scalars(select(Opportunity).where(Opportunity.id.in_(int_ids))):
+            b.opportunities[opp.id] = opp
+    if uuids:
+        _load_created(b, uuids)
+
+
+def _load_created(b: Batch, client_ids: list[str]) -> None:
+    """Deals created from these client UUIDs, with who created them (the first stage row)."""
+    rows = db.session.execute(
+        select(Opportunity, StageChange.actor_id)
+        .outerjoin(
+            StageChange,
+            (StageChange.opportunity_id == Opportunity.id) & StageChange.from_stage.is_(None),
+        )
+        .where(Opportunity.client_id.in_(client_ids))
+    )
+    for opp, creator in rows:
+        b.opportunities[opp.id] = b.opportunities[opp.client_id] = opp
+        b.creators[opp.client_id] = creator
 
 
 def _stop_update(b: Batch, m: Mutation, p: sync.StopUpdate) -> PushResult:
@@ -210,6 +296,7 @@ APPLY: dict[str, Callable[[Batch, Mutation, Any], PushResult]] = {
     sync.MutationName.STOP_UPDATE: _stop_update,
     sync.MutationName.ROUTE_REORDER: _route_reorder,
     sync.MutationName.OPPORTUNITY_UPDATE: _opportunity_update,
+    sync.MutationName.OPPORTUNITY_CREATE: _opportunity_create,
 }
 
 

@@ -93,6 +93,7 @@ def touch_json(touch: Touch) -> dict[str, Any]:
         "outcome": touch.outcome,
         "notes": touch.notes,
         "next_step": touch.next_step,
+        "next_step_on": touch.next_step_on.isoformat() if touch.next_step_on else None,
         "duration_minutes": touch.duration_minutes,
         "checkin": {
             "lat": touch.checkin_lat,

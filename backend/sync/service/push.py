@@ -31,10 +31,15 @@ from backend.core import changes
 from backend.core.errors import DomainError
 from backend.core.extensions import db
 from backend.core.models import utcnow
-from backend.pipeline.models import Opportunity
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
-from backend.sync.service.mutators import APPLY, Batch, decide_touch, domain_answer
+from backend.sync.service.mutators import (
+    APPLY,
+    Batch,
+    decide_touch,
+    domain_answer,
+    load_opportunities,
+)
 from backend.touches.models import Touch
 from backend.touches.service import TouchRules
 from backend.users.models import User
@@ -264,7 +269,7 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     opportunity_ids: set[Any] = set()
     for m in mutations:
         p = m.payload
-        if isinstance(p, sync.TouchLog | sync.AccountUpdate):
+        if isinstance(p, sync.TouchLog | sync.AccountUpdate | sync.OpportunityCreate):
             account_ids.add(p.account_id)
         if isinstance(p, sync.TouchLog):
             touch_ids.add(p.id)
@@ -272,6 +277,8 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
             route_ids.add(p.route_id)
         if isinstance(p, sync.OpportunityUpdate):
             opportunity_ids.add(p.opportunity_id)
+        if isinstance(p, sync.OpportunityCreate):
+            opportunity_ids.add(p.id)
     managed = set(managed_territory_ids(actor)) if actor.role == "manager" else set()
     batch = Batch(actor, managed)
     int_ids = [i for i in account_ids if isinstance(i, int)]
@@ -300,8 +307,5 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     if int_routes:
         for route in db.session.scalars(select(RoutePlan).where(RoutePlan.id.in_(int_routes))):
             batch.routes[route.id] = route
-    int_opps = [i for i in opportunity_ids if isinstance(i, int)]
-    if int_opps:
-        for opp in db.session.scalars(select(Opportunity).where(Opportunity.id.in_(int_opps))):
-            batch.opportunities[opp.id] = opp
+    load_opportunities(batch, opportunity_ids)
     return batch

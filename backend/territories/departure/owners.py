@@ -2,9 +2,9 @@
 
 Every strategy has the same shape, ``choose(accounts, candidates) -> {account_id: rep_id}``,
 and must give every account exactly one owner among ``candidates`` (or raise
-``NoCandidate``). The "proposal" strategy is a load-and-distance greedy until the territory
-optimiser (CP-SAT rebalancing) is wired in: replace ``STRATEGIES["proposal"]`` with a function
-of the same signature.
+``NoCandidate``). The "proposal" strategy is the territory optimiser
+(``departure.proposal.optimised``, CP-SAT on the workload model), which needs the database; the
+load-and-distance greedy here is its fallback when CP-SAT finds nothing in its time limit.
 """
 
 from __future__ import annotations
@@ -138,7 +138,8 @@ def named(mapping: dict[int, int], default: int | None) -> Strategy:
     return choose
 
 
-STRATEGIES: dict[str, Strategy] = {"proposal": greedy_proposal, "rule": by_territory}
+# The pure strategies; "proposal" is built per departure (``departure.proposal.optimised``).
+STRATEGIES: dict[str, Strategy] = {"greedy": greedy_proposal, "rule": by_territory}
 
 
 def choose_owners(

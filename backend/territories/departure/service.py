@@ -16,8 +16,9 @@ from backend.core.errors import Invalid
 from backend.core.extensions import db
 from backend.routes.models import RoutePlan
 from backend.territories.departure import candidates as pool
-from backend.territories.departure import handover, moves, owners
+from backend.territories.departure import handover, moves, owners, proposal
 from backend.territories.models import Departure
+from backend.territories.workload import Settings
 from backend.users.models import User
 
 STRATEGY_NAMES = ("proposal", "named", "rule")
@@ -53,8 +54,11 @@ def next_workday(day: date) -> date:
     return day
 
 
-def _strategy(actor: User | None, rep: User, strategy: str, to: dict, accounts) -> tuple:
-    """(strategy function, candidate ids) for the request, targets checked (422 otherwise)."""
+def _strategy(actor: User | None, rep: User, strategy: str, to: dict, accounts, plan) -> tuple:
+    """(strategy function, candidate ids) for the request, targets checked (422 otherwise).
+
+    ``plan``: (now, workload settings), what the "proposal" optimiser measures load with.
+    """
     if strategy == "named":
         mapping = {int(k): int(v) for k, v in (to.get("accounts") or {}).items()}
         default = to.get("rep_id")
@@ -72,6 +76,8 @@ def _strategy(actor: User | None, rep: User, strategy: str, to: dict, accounts) 
         allowed = pool.check_targets(actor, rep, list(named_pool), "to")
     else:
         allowed = pool.team_of(actor, rep, accounts)
+    if strategy == "proposal":
+        return proposal.optimised(rep, *plan), allowed
     return owners.STRATEGIES[strategy], allowed
 
 
@@ -84,12 +90,18 @@ def depart(
     transition_days: int,
     now: datetime,
     dry_run: bool = False,
+    settings: Settings | None = None,
 ) -> Outcome:
     """Hand every live account of the rep to a new owner, open the transition window, and
-    deactivate the rep now (``transition_days`` 0) or when it ends (``finish_departures``)."""
+    deactivate the rep now (``transition_days`` 0) or when it ends (``finish_departures``).
+
+    ``settings``: the workload model's (call and email minutes, travel, parity target, solver
+    workers) for the "proposal" strategy; defaults when None.
+    """
     rep = pool.departing_rep(actor, rep_id)
     accounts = pool.accounts_of(actor, rep)
-    choose, allowed = _strategy(actor, rep, strategy, to, accounts)
+    plan = (now, settings or Settings())
+    choose, allowed = _strategy(actor, rep, strategy, to, accounts, plan)
     try:
         chosen = owners.choose_owners(pool.infos(accounts), pool.candidates(allowed), choose)
     except owners.NoCandidate as err:

@@ -16,6 +16,7 @@ from backend.territories.departure.schemas import (
     DepartureInSchema,
     DepartureSchema,
 )
+from backend.territories.workload import Settings
 
 blp = Blueprint(
     "departures", __name__, url_prefix="/api/users", description="Departures and new reps"
@@ -50,6 +51,7 @@ class Departure(MethodView):
             transition_days=data["transition_days"],
             now=utcnow(),
             dry_run=data["dry_run"],
+            settings=Settings.from_config(current_app.config),
         )
         if outcome.dry_run:
             db.session.rollback()

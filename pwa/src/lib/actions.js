@@ -14,7 +14,7 @@ export const OUTCOMES = [
 export const SKIP_REASONS = ['Closed', 'Contact not available', 'Out of time', 'Traffic', 'Other'];
 export const EDITABLE_FIELDS = ['name', 'address', 'notes', 'tier', 'kare', 'status', 'contacts', 'opening_hours'];
 
-function touchArgs({ account_id, type, outcome, notes = '', next_step = '', duration_minutes = null, checkin = null, occurred_at }) {
+function touchArgs({ account_id, type, outcome, notes = '', next_step = '', next_step_on = null, duration_minutes = null, checkin = null, occurred_at }) {
   return {
     id: uuid(),
     account_id,
@@ -23,6 +23,8 @@ function touchArgs({ account_id, type, outcome, notes = '', next_step = '', dura
     outcome,
     notes,
     next_step,
+    // A date makes the next step a follow-up task: shown on Today and reminded on that day.
+    next_step_on: next_step_on || null,
     duration_minutes,
     checkin,
   };

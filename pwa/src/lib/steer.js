@@ -17,11 +17,21 @@ export function friendlyError(err, what = 'That did not work') {
   if (err.status === 404) return `${what}: ${err.body?.message?.includes('plan it first') ? 'plan your day first' : 'not found'}.`;
   if (err.status === 409) return `${what}: the route changed meanwhile. Wait for the sync and try again.`;
   if (err.status === 422) {
-    const first = Object.values(err.body?.errors?.json || {}).flat()[0];
-    return `${what}: ${first || err.body?.message || 'check the input'}`;
+    const first = firstText(err.body?.errors?.json);
+    return `${what}: ${first || 'check the input'}`;
   }
   if (err.status === 429) return `${what}: too many requests. Wait a moment.`;
   return `${what}: the server had a problem. Try again later.`;
+}
+
+// The first field message of a 422 envelope (nested for lists and objects), or null.
+function firstText(errors) {
+  if (typeof errors === 'string') return errors;
+  for (const v of Object.values(errors || {})) {
+    const found = firstText(v);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Today's route of the user on this device. */
@@ -113,4 +123,18 @@ function lastHandled(route) {
   const handled = (route.stops || []).filter((s) => s.status === 'done' || s.status === 'arrived');
   const s = handled[handled.length - 1];
   return s ? { lat: s.lat, lon: s.lon } : null;
+}
+
+/** Move a planned stop to another day of the week (the server re-times both days). */
+export async function moveToDay(route, accountId, to) {
+  const moved = await api('POST', `/api/routes/${route.date}/stops/${accountId}/move`, { to, base_version: route.version });
+  await storeServerRows('route', [moved.from, moved.to].filter((r) => r?.id));
+  return moved;
+}
+
+/** Book a fixed-time visit; that day's stored route (if any) gets it as a fixed stop. */
+export async function bookAppointment(fields) {
+  const booked = await api('POST', '/api/appointments', fields);
+  if (booked?.route?.id) await storeServerRows('route', [booked.route]);
+  return booked;
 }

@@ -8,6 +8,12 @@ import { pushAll, pullAll, SyncStop } from './sync-core.js';
 import { prefetch } from './prefetch.js';
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, SYNC_INTERVAL_MS, BG_SYNC_TAG } from './config.js';
 
+// What a stopped sync tells the rep (the sync screen shows it next to "Last sync").
+const STOP_TEXT = {
+  update: 'this app version is too old: update it to keep syncing',
+  auth: 'sign in again to sync',
+  blocked: 'the server refused this sync; your changes stay on this phone',
+};
 const state = { running: false, again: false, failures: 0, retryTimer: null, stop: null, lastError: null };
 let started = false;
 const PREFETCH_ON = new Set(['start', 'online', 'login', 'visible', 'manual']);
@@ -63,14 +69,15 @@ export async function syncNow(reason = 'manual') {
   } catch (err) {
     if (err instanceof SyncStop) {
       state.stop = err.kind;
-      state.lastError = err.message;
+      state.lastError = STOP_TEXT[err.kind] || STOP_TEXT.blocked;
       if (err.kind === 'update') await setMeta('update_required', true);
       // The session is gone (expired, or the server's secret changed): ask for the password
       // again. The outbox stays and goes out right after the login.
       if (err.kind === 'auth') await setMeta('session_expired', true);
     } else {
       state.failures++;
-      state.lastError = err.message;
+      // The rep reads this (Sync screen): our words, never the browser's or the server's text.
+      state.lastError = err?.status === 0 ? 'no connection; will retry' : 'the server did not answer; will retry';
       scheduleRetry(err.retryAfterMs);
     }
   } finally {

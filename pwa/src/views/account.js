@@ -7,16 +7,19 @@ import { db } from '../lib/db.js';
 import { updateAccount } from '../lib/actions.js';
 import { WEEKDAYS, formatWindows, localDateTime } from '../lib/dates.js';
 import { accountKey } from './keys.js';
+import { BookAppointment } from './book-appointment.js';
 
 const TYPE_LABEL = { visit: 'Visit', call: 'Call', email: 'Email' };
 const OUTCOME_LABEL = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative', no_contact: 'No contact' };
 
-export function AccountView({ params }) {
+export function AccountView({ params, query, user }) {
   const id = accountKey(params.id);
   const account = useLive(() => db.accounts.get(id), [id], null);
   const due = useLive(() => db.due.where('account_id').equals(id).toArray(), [id], []);
   const history = useLive(() => db.touches.where('account_id').equals(id).reverse().sortBy('occurred_at'), [id], []);
   const conflicts = useLive(() => db.conflicts.where('account_id').equals(id).count(), [id], 0);
+  // Tapping a phone number opens the dialer; coming back, the rep is offered to log that call.
+  const [called, setCalled] = useState(null);
   usePageTitle(account?.name || 'Account');
 
   if (!account) return html`<h1 tabindex="-1">Account</h1><${Empty}>This account is not on this device.</${Empty}>`;
@@ -34,6 +37,12 @@ export function AccountView({ params }) {
             <${StatusChip} status=${d.status} /></li>`)}
         </ul>`}
     </section>
+    ${called && html`<div class="notice stack" role="status" data-testid="log-call-offer">
+      <p>Called ${called}? Log the call while it is fresh.</p>
+      <div class="actions">
+        <a class="btn btn--primary" href=${`/accounts/${params.id}/log?type=call`}>Log the call</a>
+        <button class="btn" onClick=${() => setCalled(null)}>Not now</button>
+      </div></div>`}
     <section aria-labelledby="log-h">
       <h2 id="log-h">Log a touch</h2>
       <div class="actions actions--grid">
@@ -46,10 +55,12 @@ export function AccountView({ params }) {
         <ul class="list">
           ${account.contacts.map((c) => html`<li class="list__item list__row">
             <span class="list__main"><span class="list__title">${c.name}</span><span class="muted">${c.role || ''}</span></span>
-            ${c.phone && html`<a class="btn btn--small" href=${`tel:${c.phone}`}>Call</a>`}
+            ${c.phone && html`<a class="btn btn--small" href=${`tel:${c.phone}`} onClick=${() => setCalled(c.name || c.phone)}
+              aria-label=${`Call ${c.name || ''} ${c.phone}`}>${c.phone}</a>`}
             ${c.email && html`<a class="btn btn--small" href=${`mailto:${c.email}`}>Email</a>`}</li>`)}
         </ul>
       </section>`}
+    ${user?.role === 'rep' && html`<${BookAppointment} account=${account} user=${user} open=${query?.get('book') === '1'} />`}
     <section aria-labelledby="hours-h">
       <h2 id="hours-h">Opening hours</h2>
       <dl class="facts facts--hours">

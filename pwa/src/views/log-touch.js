@@ -25,6 +25,7 @@ export function LogTouch({ params, query }) {
   const [outcome, setOutcome] = useState('');
   const [notes, setNotes] = useState('');
   const [nextStep, setNextStep] = useState('');
+  const [nextOn, setNextOn] = useState('');
   const [duration, setDuration] = useState('');
   const [when, setWhen] = useState('now');
   const [at, setAt] = useState('');
@@ -54,6 +55,11 @@ export function LogTouch({ params, query }) {
       }
       occurred = t.toISOString();
     }
+    if (nextOn && !nextStep.trim()) {
+      setError('Say what the next step is, or clear its date.');
+      document.getElementById('touch-next')?.focus();
+      return;
+    }
     setSaving(true);
     // The visit's position: the one taken at check-in (with its distance judged then), else the
     // current one if location is already allowed; never blocks the save long. None when backdated.
@@ -67,6 +73,7 @@ export function LogTouch({ params, query }) {
       outcome,
       notes: notes.trim(),
       next_step: nextStep.trim(),
+      next_step_on: nextOn || null,
       duration_minutes: duration ? Number(duration) : null,
       checkin,
       occurred_at: occurred || undefined,
@@ -74,7 +81,8 @@ export function LogTouch({ params, query }) {
     if (checkout != null && type === 'visit') await logVisitAndCheckOut({ route_id: checkout, ...fields });
     else await logTouch(fields);
     const target = back === '/' ? '/today' : back;
-    emit('flash', { path: target, text: `${type[0].toUpperCase()}${type.slice(1)} saved${navigator.onLine ? '.' : ' on this phone; it syncs when you are back online.'}` });
+    const reminder = nextOn ? ` Follow-up on ${nextOn}: it shows on Today that day, with a reminder.` : '';
+    emit('flash', { path: target, text: `${type[0].toUpperCase()}${type.slice(1)} saved${navigator.onLine ? '.' : ' on this phone; it syncs when you are back online.'}${reminder}` });
     navigate(target, { replace: true });
   }
 
@@ -96,7 +104,11 @@ export function LogTouch({ params, query }) {
       <label for="touch-notes">Notes (optional)</label>
       <textarea id="touch-notes" rows="3" value=${notes} onInput=${(e) => setNotes(e.target.value)}></textarea>
       <label for="touch-next">Next step (optional)</label>
-      <input id="touch-next" value=${nextStep} onInput=${(e) => setNextStep(e.target.value)} />
+      <input id="touch-next" value=${nextStep} onInput=${(e) => { setNextStep(e.target.value); setError(''); }} />
+      <label for="touch-next-on">Follow up on (optional)</label>
+      <input id="touch-next-on" type="date" value=${nextOn} min=${localInput(new Date()).slice(0, 10)}
+             onInput=${(e) => { setNextOn(e.target.value); setError(''); }} aria-describedby="touch-next-on-hint" />
+      <span id="touch-next-on-hint" class="muted">With a date the next step becomes a follow-up task: on Today that day, with a reminder.</span>
       ${type === 'visit' && html`
         <label for="touch-duration">Duration in minutes (optional)</label>
         <input id="touch-duration" type="number" inputmode="numeric" min="1" max="600" value=${duration}

@@ -7,6 +7,7 @@ import { logout } from '../lib/auth.js';
 import { pushSupported, pushEnabled, enablePush, disablePush } from '../lib/push.js';
 import { iosNeedsHomeScreen } from '../lib/platform.js';
 import { canInstall, isStandalone, promptInstall } from '../lib/install.js';
+import { CalendarFeed } from './calendar-feed.js';
 
 export function Settings({ user }) {
   usePageTitle('Settings');
@@ -63,6 +64,7 @@ export function Settings({ user }) {
         : html`<p class="muted">This browser cannot receive push reminders.</p>`}
       ${pushMsg && html`<p role="status">${pushMsg}</p>`}
     </section>
+    ${user.role === 'rep' && html`<${CalendarFeed} />`}
     <section class="card stack" aria-labelledby="install-h">
       <h2 id="install-h">Install</h2>
       ${isStandalone() ? html`<p>FieldRep is installed.</p>`

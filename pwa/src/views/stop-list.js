@@ -7,11 +7,13 @@
 import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { StatusChip } from './ui.js';
+import { MoveDay } from './move-day.js';
 import { stopRows } from '../lib/stops.js';
 import { moveStop, dropStop, removeStop, togglePin, friendlyError } from '../lib/steer.js';
 
 export function StopList({ route, due, online, onMessage }) {
   const [dragging, setDragging] = useState(null); // {id, over}
+  const [moving, setMoving] = useState(null); // account id whose "another day" form is open
   const rows = stopRows(route);
   const reasons = new Map((due || []).filter((d) => d.touch_type === 'visit').map((d) => [d.account_id, d.reason]));
   const open = rows.filter((r) => r.kind === 'stop' && (r.stop.status || 'planned') === 'planned').map((r) => r.stop.account_id);
@@ -74,6 +76,8 @@ export function StopList({ route, due, online, onMessage }) {
               <span class="muted">${[s.tier && `Tier ${s.tier}`, r.value_rank && `value rank ${r.value_rank}`,
                 r.drive_minutes != null && `${r.drive_estimated ? '≈' : ''}${r.drive_minutes} min drive`].filter(Boolean).join(' · ')}</span>
               ${r.visit && html`<span>Visit ${r.visit}${r.be_there_at ? html` · <strong>be there at ${r.be_there_at}</strong> (arrive ${r.arrive}, ${r.wait_minutes} min early)` : ''}</span>`}
+              ${s.required && s.windows?.length === 1 && s.windows[0][0] === s.windows[0][1]
+                && html`<span data-testid="appointment"><strong>Appointment ${s.windows[0][0]}</strong> (fixed time)</span>`}
               ${reason && html`<span class="muted" data-testid="stop-reason">${reason}</span>`}
               ${s.skip_reason && html`<span class="muted">Skipped: ${s.skip_reason}</span>`}
             </span>
@@ -88,7 +92,11 @@ export function StopList({ route, due, online, onMessage }) {
             <button class="btn btn--small" disabled=${!online} aria-pressed=${s.pinned ? 'true' : 'false'}
               onClick=${() => act(() => togglePin(route, s.account_id), s.pinned ? `${s.name} unpinned.` : `${s.name} pinned: re-plans keep it.`)}>Pin</button>
             <button class="btn btn--small" disabled=${!online} onClick=${() => act(() => removeStop(route, s.account_id), `${s.name} removed from today.`)}>Remove</button>
+            <button class="btn btn--small" disabled=${!online} aria-expanded=${moving === s.account_id ? 'true' : 'false'}
+              onClick=${() => setMoving(moving === s.account_id ? null : s.account_id)}>Another day</button>
           </div>`}
+          ${planned && moving === s.account_id && html`<${MoveDay} route=${route} stop=${s} act=${act}
+            onDone=${() => setMoving(null)} onCancel=${() => setMoving(null)} />`}
         </li>`;
       })}
     </ol>

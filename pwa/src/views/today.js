@@ -7,6 +7,7 @@ import { SkipPanel } from './skip-panel.js';
 import { Empty } from './ui.js';
 import { StopList } from './stop-list.js';
 import { ReplanPreview } from './replan-panel.js';
+import { FollowUps } from './follow-ups.js';
 import { db } from '../lib/db.js';
 import { api } from '../lib/api.js';
 import { storeServerRows } from '../lib/sync-core.js';
@@ -107,6 +108,7 @@ export function Today({ user }) {
     return html`
       <h1 tabindex="-1">Today</h1>
       <p class="muted">${today}</p>
+      <${FollowUps} user=${user} today=${today} />
       <${Empty}>No route planned for today yet.</${Empty}>
       ${online && html`<button class="btn btn--primary" onClick=${planDay} disabled=${busy}>Plan my day</button>`}
       ${message && html`<p role="status">${message}</p>`}
@@ -117,6 +119,7 @@ export function Today({ user }) {
   return html`
     <h1 tabindex="-1">Today</h1>
     <p class="muted">${today} · ${done} of ${stops.length} stops done</p>
+    <${FollowUps} user=${user} today=${today} />
     ${next ? html`
       <section class="card next" aria-labelledby="next-title" data-testid="next-stop">
         <p class="eyebrow">Next stop ${next.seq}</p>

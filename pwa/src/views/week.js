@@ -21,17 +21,20 @@ export function Week({ user }) {
   const online = useOnline();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
+  const [todayNote, setTodayNote] = useState('');
 
   // Planning re-solves the days not started yet on the server: only on request.
   async function planWeek() {
     setBusy(true);
     setMessage('');
+    setTodayNote('');
     try {
       const week = await api('POST', `/api/routes/week/${monday}/plan`);
       const days = (week?.days || []).filter((d) => d?.id);
       await storeServerRows('route', days);
       const left = week?.unplanned?.length || 0;
       setMessage(`Week planned${left ? `; ${left} due account${left > 1 ? 's' : ''} did not fit` : ''}.`);
+      setTodayNote(todayChange(week?.today));
     } catch (err) {
       setMessage(friendlyError(err, 'Could not plan the week'));
     } finally {
@@ -46,6 +49,7 @@ export function Week({ user }) {
       ${!online && html`<span class="muted">Needs a connection</span>`}
     </div>
     ${message && html`<p role="status">${message}</p>`}
+    ${todayNote && html`<p class="notice" role="status" data-testid="today-changed">${todayNote}</p>`}
     ${routes.length === 0 && html`<${Empty}>No week plan on this device yet.</${Empty}>`}
     ${dates.filter((d) => byDate[d]).map((d) => {
       const r = byDate[d];
@@ -61,4 +65,15 @@ export function Week({ user }) {
         </section>`;
     })}
   `;
+}
+
+// Planning the week never changes today silently: say what happened to today's route.
+function todayChange(report) {
+  if (!report) return '';
+  if (!report.changed) return "Today's route is unchanged.";
+  const parts = [];
+  if (report.added?.length) parts.push(`added ${report.added.join(', ')}`);
+  if (report.removed?.length) parts.push(`removed ${report.removed.join(', ')}`);
+  if (report.reordered) parts.push('changed the order');
+  return `Today's route changed: ${parts.join('; ')}. Check it on Today before you drive.`;
 }

@@ -79,8 +79,19 @@ def test_departure_of_a_rep_with_500_accounts(db, login, staff, book):
     )
     assert set(owners.values()) == {b.id, c.id}
     assert Counter(owners.values()) == {int(k): v for k, v in answer["by_owner"].items()}
-    # The greedy balances: b started with 20 more accounts and gets fewer.
-    assert answer["by_owner"][str(b.id)] < answer["by_owner"][str(c.id)]
+    # The proposal balances workload minutes (cadence service plus driving from home, as the
+    # workload page shows them) of the reps who stay: b's 20 accounts and c's longer drives
+    # (c lives east of the book) end within the 5 % parity target.
+    workload = boss.get(
+        "/api/territories/workload", query_string={"territory_id": staff["territory"].id}
+    ).get_json()
+    totals = [
+        r["service_minutes"] + r["travel_minutes"]
+        for r in workload["reps"]
+        if r["rep_id"] in (b.id, c.id)
+    ]
+    mean = sum(totals) / 2
+    assert len(totals) == 2 and max(abs(t - mean) for t in totals) / mean <= 0.05
     # History stays with the account.
     touches_after = dict(
         db.session.execute(select(Touch.account_id, func.count()).group_by(Touch.account_id)).all()
@@ -115,7 +126,10 @@ def test_departure_of_a_rep_with_500_accounts(db, login, staff, book):
         select(RoutePlan).where(RoutePlan.rep_id == owners[ids[1]], RoutePlan.date == day)
     )
     assert ids[1] in [s["account_id"] for s in route.stops]
-    assert all(s["account_id"] in owners for s in route.stops)
+    # Every stop is an account the new owner owns now (handed over, or one of their own).
+    stops = [s["account_id"] for s in route.stops]
+    owned = db.session.scalars(select(Account.owner_id).where(Account.id.in_(stops))).all()
+    assert set(owned) == {owners[ids[1]]}
     # During the transition the old rep still reads an account, but no longer changes it.
     assert phone.get(f"/api/accounts/{ids[3]}").status_code == 200
     assert phone.patch(f"/api/accounts/{ids[3]}", json={"name": "mine"}).status_code == 404
