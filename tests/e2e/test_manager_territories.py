@@ -71,6 +71,7 @@ def test_workload_proposal_compare_and_apply(app, unbalanced, desk_context):
     moved = [int(m.get_attribute("data-account")) for m in moves.all()]
     assert all("Rick Rep" in t for t in moves.locator("td:nth-child(2)").all_inner_texts())
     assert all("Rita Second" in t for t in moves.locator("td:nth-child(3)").all_inner_texts())
+    page.wait_for_selector("[data-testid=moves-table] th a:has-text('Bäckerei')")
     assert desk.axe_violations(page, "desk-proposal") == []
     proposal_url = page.url
     # Nothing changed yet: a proposal is a what-if.

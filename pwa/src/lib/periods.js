@@ -1,14 +1,8 @@
 // Period labels as the backend names them (2026-W48, 2026-11, 2026-Q4), from a local ISO date.
+import { isoWeek } from './dates.js';
 
-/** The ISO week label of a date: "2026-W49". */
-export function weekLabel(isoDate) {
-  const d = new Date(`${isoDate}T12:00:00Z`);
-  const dow = (d.getUTCDay() + 6) % 7; // Monday = 0
-  d.setUTCDate(d.getUTCDate() - dow + 3); // the Thursday of this week decides the year
-  const year = d.getUTCFullYear();
-  const week = 1 + Math.floor((d - Date.UTC(year, 0, 1, 12)) / 86400000 / 7);
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
+/** The ISO week label of a date: "2026-W49" (one definition, in dates.js). */
+export const weekLabel = isoWeek;
 
 export const monthLabel = (isoDate) => isoDate.slice(0, 7);
 

@@ -63,17 +63,17 @@ export function AdminPlan({ user }) {
     <p class="muted" data-testid="plan-version">${plan.effective_from > plan.inForce ? `Scheduled from ${plan.effective_from} (today's plan is in force since ${plan.inForce})` : `In force since ${plan.effective_from}`}${plan.versions?.length ? ` · ${plan.versions.length} saved versions` : ' · the built-in default'}.</p>
     <form onSubmit=${save} data-testid="plan-form">
       <h2>Tiers</h2>
-      <table class="data-table" data-testid="plan-tiers">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="Tiers"><table class="data-table" data-testid="plan-tiers">
         <thead><tr><th scope="col">Tier</th><th scope="col">Visit minutes</th><th scope="col">Weight</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
         <tbody>${plan.tiers.map((t, i) => html`<tr>
           <td><input aria-label=${`Tier ${i + 1} name`} value=${t.tier} onInput=${(e) => edit('tiers', i, 'tier', e.target.value)} /></td>
           <td><input type="number" min="1" max="480" aria-label=${`Tier ${t.tier} visit minutes`} value=${t.visit_minutes} onInput=${(e) => edit('tiers', i, 'visit_minutes', e.target.value)} /></td>
           <td><input type="number" min="0.1" step="0.1" aria-label=${`Tier ${t.tier} weight`} value=${t.weight} onInput=${(e) => edit('tiers', i, 'weight', e.target.value)} /></td>
           <td><button type="button" class="btn btn--small" onClick=${() => remove('tiers', i)}>Remove<span class="sr-only"> tier ${t.tier}</span></button></td></tr>`)}</tbody>
-      </table>
+      </table></div>
       <p><button type="button" class="btn btn--small" onClick=${() => setPlan({ ...plan, tiers: [...plan.tiers, { tier: '', visit_minutes: 30, weight: 1 }] })}>Add tier</button></p>
       <h2>Rules</h2>
-      <table class="data-table" data-testid="plan-rules">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="Rules"><table class="data-table" data-testid="plan-rules">
         <thead><tr><th scope="col">Tier</th><th scope="col">Touch type</th><th scope="col">Count</th><th scope="col">Per</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
         <tbody>${plan.rules.map((r, i) => html`<tr>
           <td><select aria-label=${`Rule ${i + 1} tier`} value=${r.tier} onChange=${(e) => edit('rules', i, 'tier', e.target.value)}>
@@ -84,7 +84,7 @@ export function AdminPlan({ user }) {
           <td><select aria-label=${`Rule ${i + 1} period`} value=${r.period} onChange=${(e) => edit('rules', i, 'period', e.target.value)}>
             ${PERIODS.map((n) => html`<option value=${n}>${n}</option>`)}</select></td>
           <td><button type="button" class="btn btn--small" onClick=${() => remove('rules', i)}>Remove<span class="sr-only"> rule ${i + 1}</span></button></td></tr>`)}</tbody>
-      </table>
+      </table></div>
       <p><button type="button" class="btn btn--small" onClick=${() => setPlan({ ...plan, rules: [...plan.rules, { tier: tierNames[0] || 'A', touch_type: 'visit', count: 1, period: 'month' }] })}>Add rule</button></p>
       <div class="toolbar">
         <span><label for="plan-from">Applies from</label>

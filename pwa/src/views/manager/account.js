@@ -13,7 +13,12 @@ export function ManagerAccount({ params }) {
   const [error, setError] = useState('');
   usePageTitle(account?.name || 'Account');
   useEffect(() => {
-    api('GET', `/api/accounts/${params.id}`).then(setAccount).catch((e) => setError(e.status === 404 ? 'This account is not in your territories.' : e.message));
+    api('GET', `/api/accounts/${params.id}`)
+      .then(async (a) => {
+        const owner = a.owner_id ? await api('GET', `/api/users/${a.owner_id}`).catch(() => null) : null;
+        setAccount({ ...a, ownerName: owner?.name });
+      })
+      .catch((e) => setError(e.status === 404 ? 'This account is not in your territories.' : e.message));
     fetchPage('/api/touches', { account_id: params.id }, 1, 20).then((p) => setTouches(p.items)).catch(() => setTouches([]));
   }, [params.id]);
   if (error) return html`<h1 tabindex="-1">Account</h1><p class="error" role="alert">${error}</p>`;
@@ -25,7 +30,7 @@ export function ManagerAccount({ params }) {
       <dt>Address</dt><dd>${account.address || '–'}</dd>
       <dt>Tier</dt><dd>${account.tier}</dd>
       <dt>Status</dt><dd>${account.status || '–'}</dd>
-      <dt>Owner</dt><dd>${account.owner_id ? `Rep ${account.owner_id}` : 'Unowned'}</dd>
+      <dt>Owner</dt><dd>${account.owner_id ? account.ownerName || `Rep ${account.owner_id}` : 'Unowned'}</dd>
       <dt>Revenue</dt><dd>${account.revenue ?? '–'}</dd>
     </dl>
     <h2>Latest touches</h2>
