@@ -6,7 +6,8 @@ benchmark all read the figures from here, so there is one definition of each:
 - conversion rate = new customers / leads (accounts entering the status in the period), in %
 - win rate = won / (won + lost) among deals closed in the period, in %
 - average deal size = won amount / won deals; sales cycle = mean days from creation to a win
-- sales velocity = opportunities x average deal x win rate / cycle days (revenue per day)
+- sales velocity = opportunities x average deal x win rate / cycle days (revenue per day; a
+  cycle under one day counts as one day)
 - pipeline-to-quota = open pipeline / revenue quota (a ratio); attainment = won / quota, in %
 - touches per working day, by type; activity-to-meeting = visits / (calls + emails)
 - profit = revenue - visit cost - travel cost - other costs; margin = profit / revenue, in %
@@ -74,6 +75,9 @@ class Funnel:
             self.touches[t] = self.touches.get(t, 0) + n
 
 
+MIN_CYCLE_DAYS = 1.0
+
+
 def win_rate(won: int, lost: int) -> float | None:
     """Won among closed, in percent."""
     return percent(won, won + lost)
@@ -85,8 +89,10 @@ def figures(f: Funnel) -> dict[str, Any]:
     deal = ratio(f.won_amount, f.won)
     cycle = ratio(f.won_cycle_days, f.won)
     velocity = None
-    if rate is not None and deal is not None and cycle:
-        velocity = f.opportunities * deal * (rate / 100.0) / cycle
+    if rate is not None and deal is not None and cycle is not None:
+        # Revenue per day: a cycle shorter than a day (won the day it was created) counts one day,
+        # so same-day wins cannot blow the figure up to billions.
+        velocity = f.opportunities * deal * (rate / 100.0) / max(cycle, MIN_CYCLE_DAYS)
     calls_emails = f.touches.get("call", 0) + f.touches.get("email", 0)
     return {
         "leads": f.leads,
