@@ -41,14 +41,13 @@ def _first_device(app, rep_id, args, wrote: threading.Event, go: threading.Event
 
 
 def _second_waits_on_a_lock(app) -> bool:
-    with app.app_context():
-        with _db.engine.connect() as conn:
-            waiting = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                )
-            ).scalar()
+    with app.app_context(), _db.engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+        ).scalar()
     return bool(waiting)
 
 
