@@ -21,6 +21,14 @@ class Touch(db.Model):
         # Covering index for the compliance report: a local_date range scan that also yields
         # account and type, so counting a month of touches never visits the table.
         Index("ix_touches_date_account_type", "local_date", "account_id", "type"),
+        # Covering index for a manager's performance report: their accounts' touches of a
+        # period counted by rep or territory and type from the index alone (no heap visit).
+        Index(
+            "ix_touches_account_date_cover",
+            "account_id",
+            "local_date",
+            postgresql_include=["type", "rep_id"],
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
