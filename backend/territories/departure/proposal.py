@@ -10,8 +10,9 @@ hands over, it does not reshuffle the team).
 Territories come first, as in the greedy: an account goes to a member of its own territory when
 any candidate is one, else to any candidate. Accounts are solved per such group of reps (the
 largest group first), each group seeing the loads the earlier ones left. When CP-SAT finds
-nothing within its time limit, or its answer breaks a rule, the greedy
-(``owners.greedy_proposal``) decides instead.
+nothing within its time limit, the optimiser's closest-fit starting point is kept; when an answer
+leaves an account without an owner or breaks a rule, the greedy (``owners.greedy_proposal``)
+decides instead.
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ def _solve(
             leaving=[rep.id],
         )
         if result["status"] == "heuristic":
-            log.warning("departure proposal: CP-SAT found nothing in %.1f s; greedy instead", share)
-            return None
+            # CP-SAT found nothing in its share (large handovers): the optimiser's own
+            # closest-fit start still balances the minutes far better than the greedy.
+            log.info("departure proposal: CP-SAT found nothing in %.1f s; its start kept", share)
         for move in result["moves"]:
             if move["account_id"] in mine:
                 chosen[move["account_id"]] = owner[move["account_id"]] = move["to_rep"]
