@@ -1,5 +1,7 @@
 """The month simulator (issue 16): replay a month of field work under a planning policy.
 
-Pure in-memory engine (``world``, ``noise``, ``policies``, ``execute``, ``run``, ``metrics``,
-``report``) over ``routing`` and the cadence engine; ``cli`` and ``jobs`` are the boundary.
+Pure in-memory engine over ``routing`` and the cadence engine: ``world`` (the demo team, or
+``world_db`` for ``--from-db``), ``state``, ``noise``, ``policies``, ``execute``, ``run``,
+``metrics``, ``scenarios``; ``service`` (one run, a comparison over seeds) and ``report`` (table,
+PNG) on top; ``cli``, ``jobs`` and ``views`` (``POST /api/simulations``) are the boundary.
 """

@@ -142,6 +142,7 @@ def _follow(app, job_id: str, quiet: bool) -> dict:
         if record is None:
             raise click.ClickException(f"job {job_id} is gone")
         if record.state == "done":
+            click.echo(f"done: {record.done}/{record.total} rep-months", err=True)
             return record.result
         if record.state == "failed":
             raise click.ClickException(record.error or "the simulation failed")

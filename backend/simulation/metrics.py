@@ -120,4 +120,5 @@ def summarise(
         "closed_on_arrival": sum(r.closed for r in results),
         "stops_missed": sum(r.missed for r in results),
         "appointments_missed": sum(r.appointments_missed for r in results),
+        "planner_fallbacks": sum(r.planner_fallbacks for r in results),
     }

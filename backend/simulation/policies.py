@@ -41,7 +41,7 @@ from routing.horizon import Need, solve_horizon
 from routing.horizon.assign import Board
 from routing.horizon.solve import assign
 from routing.local import greedy
-from routing.models import Location, Plan, Problem, Stop
+from routing.models import Location, Plan, Problem, RoutingError, Stop
 from routing.schedule import simulate
 from routing.solver import solve
 from routing.travel import TravelMatrix, geodesic_matrix
@@ -74,6 +74,8 @@ class DayPlan:
 
     problem: Problem
     seq: list[int]
+    # The product's horizon raised (see ``plan_fieldrep``): the day was planned without it.
+    fallback: bool = False
 
 
 def working_days(day: date, last: date) -> list[date]:
@@ -211,14 +213,22 @@ def plan_fieldrep(
     values = {a.id: max(1, round(u * VALUE_SCALE)) for u, a, _ in scored}
     dates = working_days(day, month_end)
     days = [problem_for(state, geo, d, values, shift) for d in dates]
+    fallback = False
     if time_limit > 0:
-        result = solve_horizon(days, needs, time_limit, workers=1)
-        return DayPlan(days[0], _seq(days[0], result.days[0]))
+        try:
+            result = solve_horizon(days, needs, time_limit, workers=1)
+            return DayPlan(days[0], _seq(days[0], result.days[0]))
+        except RoutingError:
+            # solve_horizon checks every day; seen in the simulator: "horizon day 2026-12-30
+            # infeasible: required stop '599' is missing" (an appointment on a later day the
+            # assignment did not place; cause not yet found). The rep still gets today's plan,
+            # from the same assignment run to a standstill, and the run counts the day.
+            fallback = True
     board = Board(days, dates, needs)
     assign(board, INF)
     first = days[0]
     seq = ils.shorten(first, board.seqs[0], INF)
-    return DayPlan(first, seq)
+    return DayPlan(first, seq, fallback)
 
 
 def _nearest_order(p: Problem, chosen: list[int]) -> list[int]:

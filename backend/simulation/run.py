@@ -69,6 +69,7 @@ class RepResult:
     closed: int = 0
     missed: int = 0
     appointments_missed: int = 0
+    planner_fallbacks: int = 0  # days the product's horizon raised (time-limited mode only)
     # Visits per day, for tests and the chart.
     per_day: dict[str, int] = field(default_factory=dict)
 
@@ -155,6 +156,7 @@ def simulate_rep(task: RepTask) -> RepResult:
             continue
         res.working_days += 1
         day_plan = plan(task.policy, state, geo, day, shift, world.last, task.time_limit)
+        res.planner_fallbacks += day_plan.fallback
         rng = rng_for(task.seed, task.rep.id, day, "execute")
         out = execute(day_plan.problem, day_plan.seq, task.noise, rng)
         for aid in out.visited:

@@ -6,6 +6,10 @@ departure places a leaver's accounts as the departure workflow does (each to the
 of the reps living nearest, ``leaving=``, no other move), a new rep or a proposal moves what
 the CP-SAT proposal moves. A departure is a hand-over on a day, so it is carried into the
 month as ``Handover`` records of the reps who take the accounts (see ``run``).
+
+Repeatability: the departure's placement is deterministic; ``extra-rep`` and ``proposal`` are as
+repeatable as CP-SAT within ``PROPOSAL_SECONDS`` on one worker: when the search stops at the
+limit rather than at its target, a loaded machine can give another book, hence other figures.
 """
 
 from __future__ import annotations

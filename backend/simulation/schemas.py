@@ -11,7 +11,7 @@ from backend.simulation.world import parse_month
 
 
 class SimulationInSchema(BaseSchema):
-    """A comparison of policies over seeds on the manager's team (or the demo team)."""
+    """A comparison of policies over seeds on the team in the database."""
 
     month = fields.String(required=True, metadata={"example": "2026-12"})
     policies = fields.List(
@@ -22,12 +22,11 @@ class SimulationInSchema(BaseSchema):
     seeds = fields.List(
         fields.Integer(validate=validate.Range(min=0, max=10**6)),
         load_default=lambda: [1, 2, 3, 4, 5],
-        validate=validate.Length(min=1, max=20),
+        validate=validate.Length(min=1, max=10),
     )
     scenario = fields.List(
         fields.String(validate=validate.OneOf(list(SCENARIOS))), load_default=list
     )
-    team = fields.String(load_default="db", validate=validate.OneOf(["db", "demo"]))
 
     @validates("month")
     def _month(self, value: str, **_kw) -> None:

@@ -28,7 +28,7 @@ class Simulations(MethodView):
             "policies": list(dict.fromkeys(data["policies"])),
             "seeds": list(dict.fromkeys(data["seeds"])),
             "scenario": list(dict.fromkeys(data["scenario"])),
-            "from_db": data["team"] == "db",
+            "from_db": True,
         }
         record = tracked.submit(
             current_app._get_current_object(), simulate_job, kwargs, user_id=user().id, kind=KIND

@@ -138,6 +138,16 @@ def test_with_a_queue_it_runs_as_a_job_and_shows_progress(rq_app, runner) -> Non
         thread.join(120)
     assert queued.exit_code == 0, queued.output
     assert "queued as job" in queued.stderr
-    assert "rep-months" in queued.stderr or "done" in queued.stderr
+    # The worker's progress reached the command: every rep-month of the job counted.
+    assert "done: 2/2 rep-months" in queued.stderr
     inline = runner.invoke(args=["simulate", *args, "--seed", "2", "--json", "--inline"])
     assert json.loads(queued.stdout) == json.loads(inline.stdout)
+
+
+def test_scenarios_are_flags(runner) -> None:
+    args = ["simulate", *SMALL, "--policy", "baseline", "--seed", "1", "--json"]
+    out = runner.invoke(args=[*args, "--scenario", "extra-rep", "--scenario", "tier-a-x2"])
+    assert out.exit_code == 0, out.output
+    run = json.loads(out.stdout)
+    assert run["scenario"] == ["extra-rep", "tier-a-x2"]
+    assert run["reps"] == 3 and run["accounts"] == 50

@@ -57,3 +57,12 @@ def test_bad_policy_or_scenario_is_a_readable_error(small) -> None:
         service.simulate(small, "fastest", 1)
     with pytest.raises(ValueError, match="unknown scenario"):
         service.simulate(small, "day", 1, ["earthquake"])
+
+
+def test_the_product_solvers_plan_the_days_with_a_time_limit() -> None:
+    # --time-limit > 0: routing.horizon.solve_horizon and routing.solver.solve with that limit.
+    one = demo_world(MONTH, reps=1, accounts_per_rep=25)
+    for policy in ("fieldrep", "day"):
+        run = service.simulate(one, policy, 1, processes=1, time_limit=0.1)
+        assert run["visits"] > 0 and run["visit_compliance"]["A"] > 0
+        assert run["drive_minutes_per_visit"] > 0
