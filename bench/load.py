@@ -5,7 +5,9 @@
     python bench/load.py team [--reps 200] [--worker-counts 1,2]
 
 ``day``: simulated reps open the app (shell, /api/me, accounts, due list), pull, log touches
-(``touch.log`` pushed through sync), and now and then plan their day. Prints per-endpoint count,
+(``touch.log`` pushed through sync), and now and then plan their day; one action every
+``--wait-min``..``--wait-max`` s (20-40 s: the PWA syncs once a minute, docs/benchmarks.md "Load"
+gives the arithmetic; the first runs used 5-15 s). Prints the CPU each part used, per-endpoint count,
 failures, p50/p95/p99, and checks that the database afterwards holds exactly the seeded touches
 plus those the server acknowledged as ``applied``.
 ``sync``: reps each sync once every ``--interval`` seconds (push one touch, pull), open loop.
