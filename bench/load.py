@@ -5,7 +5,9 @@
     python bench/load.py team [--reps 200] [--worker-counts 1,2]
 
 ``day``: simulated reps open the app (shell, /api/me, accounts, due list), pull, log touches
-(``touch.log`` pushed through sync), and now and then plan their day. Prints per-endpoint count,
+(``touch.log`` pushed through sync), and now and then plan their day; one action every
+``--wait-min``..``--wait-max`` s (20-40 s: the PWA syncs once a minute, docs/benchmarks.md "Load"
+gives the arithmetic; the first runs used 5-15 s). Prints the CPU each part used, per-endpoint count,
 failures, p50/p95/p99, and checks that the database afterwards holds exactly the seeded touches
 plus those the server acknowledged as ``applied``.
 ``sync``: reps each sync once every ``--interval`` seconds (push one touch, pull), open loop.
@@ -31,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench._cpu import CpuSplit  # noqa: E402
+
 if __name__ == "__main__" and sys.argv[1:2] != ["team"]:
     import locust  # noqa: F401 - gevent patches sockets before anything opens one
 
@@ -52,7 +56,23 @@ def _seed(url: str, reps: int, accounts: int) -> None:
 
         upgrade()
         seed_reps(reps, accounts, touches_per_account=1)
+        db.session.commit()
         db.engine.dispose()
+    _analyze(url)
+
+
+def _analyze(url: str) -> None:
+    """Give the planner statistics, as autovacuum would a minute after a bulk load.
+
+    Without them PostgreSQL guessed one row per table and read the due list's touches through
+    ``ix_touches_date_account_type`` (date first): 29 ms per due list instead of 0.4 ms.
+    """
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
 
 
 def _touch_count(url: str) -> int:
@@ -65,7 +85,7 @@ def _touch_count(url: str) -> int:
     return n
 
 
-def _server(url: str, redis_url: str, workers: int, threads: int):
+def _server(url: str, redis_url: str, workers: int, threads: int, solver_workers: int):
     from tests.backend.sync.server import Server
 
     return Server(
@@ -75,6 +95,8 @@ def _server(url: str, redis_url: str, workers: int, threads: int):
         env={
             "REDIS_URL": redis_url,
             "FIELDREP_SYNC_PRUNE_IN_PROCESS": "false",
+            # A plan in a web request solves on one core, leaving the other to the requests.
+            "FIELDREP_ROUTE_SOLVER_WORKERS": str(solver_workers),
             # Clients here talk to gunicorn directly and idle 5-60 s between requests: keep their
             # connections open as nginx's upstream keepalive would (gunicorn's default is 2 s,
             # after which a reused connection is reset under the client).
@@ -91,9 +113,7 @@ def _flush(redis_url: str) -> None:
     Redis.from_url(redis_url).flushdb()
 
 
-def _users(
-    scenario: str, n_reps: int, interval: float, plan_share: float, counters: dict, pending: dict
-):
+def _users(scenario: str, n_reps: int, args, counters: dict, pending: dict):
     """The locust user class for ``scenario`` (built here: locust patches sockets on import)."""
     from locust import HttpUser, between, constant_pacing, task
 
@@ -172,8 +192,10 @@ def _users(
                 else:
                     r.failure(f"mutation {status}")
 
+    interval, plan_share = args.interval, args.plan_share
+
     class DayRep(Rep):
-        wait_time = between(5, 15)
+        wait_time = between(args.wait_min, args.wait_max)
 
         def on_start(self):
             super().on_start()
@@ -249,14 +271,18 @@ def load(args) -> None:
     _seed(args.database_url, reps, args.accounts)
     _flush(args.redis_url)
     before = _touch_count(args.database_url)
-    server = _server(args.database_url, args.redis_url, args.workers, args.threads)
+    server = _server(
+        args.database_url, args.redis_url, args.workers, args.threads, args.solver_workers
+    )
     counters = {"applied": 0}
     try:
         pending: dict = {}
-        user_class = _users(args.scenario, reps, args.interval, args.plan_share, counters, pending)
+        user_class = _users(args.scenario, reps, args, counters, pending)
+        cpu = CpuSplit(server.proc.pid)
         t0 = time.perf_counter()
         stats = _run_locust(user_class, server.url, args.users, args.spawn_rate, args.duration)
         wall = time.perf_counter() - t0
+        split = cpu.done(wall)
         # The run's end cuts pushes in flight: as the PWA's outbox would, send each unanswered
         # one again until answered (a duplicate means the cut attempt was applied).
         flushed = 0
@@ -276,11 +302,13 @@ def load(args) -> None:
         print(f"outbox flush after the run: {flushed} of {len(pending)} unanswered pushes resent")
     finally:
         server.stop()
+    wait = f", wait {args.wait_min:g}-{args.wait_max:g} s" if args.scenario == "day" else ""
     print(
         f"scenario {args.scenario}: {args.users} reps, {args.duration:.0f} s, spawn "
-        f"{args.spawn_rate}/s, {args.workers} gunicorn workers x {args.threads} threads, load average "
-        f"{os.getloadavg()[0]:.1f}"
+        f"{args.spawn_rate}/s{wait}, {args.workers} gunicorn workers x {args.threads} threads, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
+    print(f"CPU during the run (cores busy on average): {split}")
     _report(stats, wall)
     after = _touch_count(args.database_url)
     verdict = "exactly" if after - before == counters["applied"] else "MISMATCH:"
@@ -337,6 +365,11 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=None)
     parser.add_argument("--interval", type=float, default=60.0, help="sync: seconds between syncs")
     parser.add_argument("--plan-share", type=float, default=0.2, help="day: reps who plan")
+    parser.add_argument("--wait-min", type=float, default=20.0, help="day: s between actions")
+    parser.add_argument("--wait-max", type=float, default=40.0, help="day: s between actions")
+    parser.add_argument(
+        "--solver-workers", type=int, default=1, help="CP-SAT threads per plan in a request"
+    )
     parser.add_argument("--accounts", type=int, default=None, help="accounts per rep")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
