@@ -14,7 +14,10 @@ from backend.core import tracked
 from backend.core.jobs import make_worker
 from tests.backend.accounts.test_importer import _csv, _rows
 
-REDIS_URL = os.environ.get("REDIS_JOBS_TEST_URL", "redis://127.0.0.1:6379/7")
+# Two files share the ``rq_app`` fixture: each xdist worker gets its own database (7, 8, ...), so
+# parallel workers never flush each other's queue.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("REDIS_JOBS_TEST_URL", f"redis://127.0.0.1:6379/{7 + _WORKER}")
 
 
 def _count(db) -> int:
@@ -38,7 +41,7 @@ def people(make_user, make_territory):
 
 @pytest.fixture
 def rq_app(app, db, monkeypatch):
-    """``app`` with jobs on an emptied Redis database (index 7)."""
+    """``app`` with jobs on an emptied Redis database (index 7, or 7 + the xdist worker number)."""
     redis = Redis.from_url(REDIS_URL)
     try:
         redis.ping()
