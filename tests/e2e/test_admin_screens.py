@@ -8,14 +8,13 @@ import os
 import threading
 
 import pytest
-from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import func, select
 
 from backend.accounts.models import Account
 from backend.core.jobs import make_worker
 from tests.backend.accounts.test_importer import _csv, _rows
 from tests.e2e import desk, harness, pages
+from tests.support.rq import jobs_on_redis
 
 pytestmark = pytest.mark.browser
 
@@ -33,21 +32,8 @@ def admin(app, db):
 @pytest.fixture
 def rq_app(app, monkeypatch):
     """The live server's app with jobs on a real, emptied Redis database."""
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    redis.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "JOB_RETRY_INTERVALS", (0, 0))
-    monkeypatch.delitem(app.extensions, "fieldrep_rq", raising=False)
-    yield app
-    app.extensions.pop("fieldrep_rq", None)
-    redis.flushdb()
-    redis.close()
+    with jobs_on_redis(app, monkeypatch, REDIS_URL):
+        yield app
 
 
 def _accounts(app) -> int:

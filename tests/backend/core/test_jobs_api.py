@@ -5,14 +5,13 @@ import os
 import threading
 
 import pytest
-from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import func, select
 
 from backend.accounts.models import Account
 from backend.core import tracked
 from backend.core.jobs import make_worker
 from tests.backend.accounts.test_importer import _csv, _rows
+from tests.support.rq import jobs_on_redis
 
 # Two files share the ``rq_app`` fixture: each xdist worker gets its own database (7, 8, ...), so
 # parallel workers never flush each other's queue.
@@ -42,21 +41,8 @@ def people(make_user, make_territory):
 @pytest.fixture
 def rq_app(app, db, monkeypatch):
     """``app`` with jobs on an emptied Redis database (index 7, or 7 + the xdist worker number)."""
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    redis.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "JOB_RETRY_INTERVALS", (0, 0))
-    monkeypatch.delitem(app.extensions, "fieldrep_rq", raising=False)
-    yield app
-    app.extensions.pop("fieldrep_rq", None)
-    redis.flushdb()
-    redis.close()
+    with jobs_on_redis(app, monkeypatch, REDIS_URL):
+        yield app
 
 
 def _work(app) -> None:

@@ -7,10 +7,9 @@ import os
 import threading
 
 import pytest
-from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from backend.core.jobs import make_worker
+from tests.support.rq import jobs_on_redis
 
 REDIS_URL = os.environ.get("REDIS_SIM_TEST_URL", "redis://127.0.0.1:6379/11")
 SMALL = ["--month", "2026-12", "--reps", "2", "--accounts", "25", "--inline"]
@@ -101,21 +100,8 @@ def test_from_db_without_reps_says_so(runner) -> None:
 @pytest.fixture
 def rq_app(app, db, monkeypatch):
     """``app`` with jobs on an emptied Redis database (index 3)."""
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    redis.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "JOB_RETRY_INTERVALS", (0, 0))
-    monkeypatch.delitem(app.extensions, "fieldrep_rq", raising=False)
-    yield app
-    app.extensions.pop("fieldrep_rq", None)
-    redis.flushdb()
-    redis.close()
+    with jobs_on_redis(app, monkeypatch, REDIS_URL):
+        yield app
 
 
 def test_with_a_queue_it_runs_as_a_job_and_shows_progress(rq_app, runner) -> None:
