@@ -223,9 +223,10 @@ def _route_day(board: Board, t: int, limit: float, workers: int, extras: bool) -
                     keep.append(x)
                     worth[x] = board.gain_on(sid, t)
                 continue
-                # A visit planned for a later day is worth less today (it can still be made then):
+            # A visit planned for a later day is worth less today (it can still be made then):
             # taken only where it fits in beside the day's own visits, freeing its later day.
-            later = [u for u in board.on[sid] if u > t]
+            # Never from a day where it is an appointment: that visit is booked, not planned.
+            later = [u for u in board.on[sid] if u > t and not board.is_fixed(u, sid)]
             if later and board.allowed(sid, t, without=later[0]):
                 rest = [u for u in board.on[sid] if u != later[0]]
                 gain = board.account_value(sid, [*rest, t]) - board.account_value(sid, rest)

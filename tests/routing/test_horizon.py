@@ -167,3 +167,24 @@ def test_visits_already_late_go_first_and_do_not_slip_to_the_end_of_the_month(ma
     first_in_time = min(ds[0] for sid, ds in seen.items() if sid not in late)
     assert last_late <= first_in_time, (last_late, first_in_time)
     assert last_late <= dates[1]
+
+
+def test_an_appointment_on_a_later_day_is_never_pulled_forward_to_today(make_problem) -> None:
+    # The simulator's "required stop missing": an account owes one visit and has it booked
+    # for Monday; today has room, so the first day's extras used to pull that visit forward
+    # and took the appointment off its day, which then failed the check.
+    base = make_problem(31, n=8, brk=False)
+    dates = working_days(FIRST, 5)
+    booked = base.stops[0]
+    at = booked.windows[0][0]
+    days = horizon_days(base, dates)
+    fixed = replace(booked, windows=((at, at),), required=True)
+    days[3] = replace(days[3], stops=(fixed, *days[3].stops[1:]))
+    needs = {s.id: Need(s.id, (dates[4],), MONTH_END, weight=1.0) for s in base.stops}
+    plan = solve_horizon(days, needs, time_limit_s=1.0, workers=1)
+    for day, routed in zip(days, plan.days, strict=True):
+        assert check(day, routed) == []
+    assert booked.id in plan.days[3].route
+    assert visits_of(plan)[booked.id] == [dates[3]]
+    reasons = {d.id: d.reason for d in plan.days[0].dropped}
+    assert reasons[booked.id].startswith("planned for ")
