@@ -127,6 +127,40 @@ class DueItemSchema(BaseSchema):
     reason = fields.String()
 
 
+class DeskQuerySchema(BaseSchema):
+    """Today's calls and emails for one rep (default the caller) on one local date."""
+
+    date = fields.Date()
+    rep = fields.String(validate=validate.Length(max=254))
+    minutes = fields.Integer(
+        validate=validate.Range(min=0, max=24 * 60),
+        metadata={"description": "desk minutes a working day (default DESK_MINUTES)"},
+    )
+
+
+class DeskTouchSchema(BaseSchema):
+    """One call or email: today's, one held for a later day, or one that fits nowhere."""
+
+    account_id = fields.Integer()
+    account_name = fields.String()
+    tier = fields.String()
+    touch_type = fields.String()
+    minutes = fields.Integer()
+    due_date = fields.Date()
+    reason = fields.String()
+
+
+class DeskSchema(BaseSchema):
+    """The desk plan's answer for one day."""
+
+    date = fields.Date()
+    minutes = fields.Integer()
+    minutes_left = fields.Integer()
+    today = fields.List(fields.Nested(DeskTouchSchema))
+    later = fields.List(fields.Nested(DeskTouchSchema))
+    unplanned = fields.List(fields.Nested(DeskTouchSchema))
+
+
 # --- re-tiering -------------------------------------------------------------------------------
 
 

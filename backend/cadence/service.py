@@ -28,11 +28,12 @@ from sqlalchemy import (
 
 from backend.accounts.models import Account
 from backend.cadence import plan_store
-from backend.cadence.engine.due import AccountRef, DueItem, due_items
+from backend.cadence.engine.desk import Owed, desk_days, desk_touches, plan_desk
+from backend.cadence.engine.due import AccountRef, DueItem, cached_cadence_status, due_items
 from backend.cadence.engine.periods import period_containing
 from backend.cadence.engine.plan import CadenceRule
 from backend.cadence.engine.tiering import DEFAULT_TIER_THRESHOLDS, tier_for_revenue
-from backend.cadence.engine.urgency import DEFAULT_WEIGHTS, UrgencyWeights
+from backend.cadence.engine.urgency import DEFAULT_WEIGHTS, UrgencyWeights, urgency_score
 from backend.cadence.models import CadencePlanVersion
 from backend.core import changes
 from backend.core.errors import Invalid
@@ -156,9 +157,19 @@ def due_for_rep(rep: User, as_of: date, status: str | None = None) -> list[DueIt
     return [i for i in items if status is None or i.status == status]
 
 
-def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
-    """The due list and its frame in two queries: the plan in force, then one read of the rep's
-    live accounts joined to their touch dates (a pull runs this after every push of the rep's)."""
+@dataclass(frozen=True)
+class _Book:
+    """A rep's live accounts and their touch dates around ``as_of``, with the plan in force."""
+
+    version: CadencePlanVersion | None
+    rules: list[CadenceRule]  # count > 0 only
+    types: list[str]
+    accounts: list[AccountRef]
+    touches: dict[tuple[int, str], list[date]]
+
+
+def _book(rep: User, as_of: date) -> _Book:
+    """The plan, then one read of the rep's live accounts joined to their touch dates."""
     version = plan_store.plan_at(as_of)
     all_rules = rules_of(version)
     rules = [r for r in all_rules if r.count > 0]
@@ -175,10 +186,90 @@ def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
             # SQLite returns dates through a UNION as text.
             day = row.day if isinstance(row.day, date) else date.fromisoformat(row.day)
             touches[(row.id, row.type)].extend([day] * row.n)
-    items = due_items(accounts, rules, touches, as_of, weights_of(version)) if rules else []
+    return _Book(version, rules, types, accounts, touches)
+
+
+def due_snapshot(rep: User, as_of: date) -> DueSnapshot:
+    """The due list and its frame in two queries: the plan in force, then one read of the rep's
+    live accounts joined to their touch dates (a pull runs this after every push of the rep's)."""
+    book = _book(rep, as_of)
+    items = (
+        due_items(book.accounts, book.rules, book.touches, as_of, weights_of(book.version))
+        if book.rules
+        else []
+    )
     for adjuster in _adjusters:
         items = adjuster(rep, as_of, items)
-    return DueSnapshot(items, [a.id for a in accounts], types)
+    return DueSnapshot(items, [a.id for a in book.accounts], book.types)
+
+
+# --- the desk: today's calls and emails ---------------------------------------------------------
+
+
+def desk_for_rep(rep: User, as_of: date, minutes: int, touch_minutes: dict[str, int]) -> dict:
+    """Today's calls and emails from the desk plan over the rest of the periods (see
+    ``cadence.engine.desk``): ``minutes`` of desk time a working day, ``touch_minutes`` per
+    call and email."""
+    book = _book(rep, as_of)
+    weights = weights_of(book.version)
+    names = {a.id: a.name for a in book.accounts}
+    tiers = {a.id: a.tier for a in book.accounts}
+    owed = []
+    for account in book.accounts:
+        for rule in book.rules:
+            if rule.tier != account.tier or rule.touch_type not in touch_minutes:
+                continue
+            dates = tuple(sorted(book.touches.get((account.id, rule.touch_type), ())))
+            st = cached_cadence_status(rule, dates, as_of)
+            if st.due_date is None:
+                continue
+            value = urgency_score(account.tier, rule.touch_type, 0, account.kare, weights)
+            owed.append(
+                Owed(
+                    account.id,
+                    rule.touch_type,
+                    st.period,
+                    st.required,
+                    st.done,
+                    value,
+                    touch_minutes[rule.touch_type],
+                    st.last_touch,
+                )
+            )
+    touches = desk_touches(owed, as_of)
+    last = max((t.last_day for t in touches), default=as_of)
+    plan = plan_desk(touches, desk_days(as_of, last), minutes)
+
+    def row(t, reason: str = "") -> dict:
+        return {
+            "account_id": t.account_id,
+            "account_name": names[t.account_id],
+            "tier": tiers[t.account_id],
+            "touch_type": t.touch_type,
+            "minutes": t.minutes,
+            "due_date": t.due,
+            "reason": reason,
+        }
+
+    later = [t for ts in plan.later.values() for t in ts if t.next_one]
+    return {
+        "date": as_of,
+        "minutes": minutes,
+        "minutes_left": plan.minutes_left,
+        "today": [row(t, _desk_reason(t, as_of)) for t in plan.today],
+        "later": [
+            row(t, plan.reason(t)) for t in sorted(later, key=lambda t: (t.due, str(t.account_id)))
+        ],
+        "unplanned": [row(t, why) for t, why in plan.unplanned if t.next_one],
+    }
+
+
+def _desk_reason(t, as_of: date) -> str:
+    if t.due < as_of:
+        return f"{(as_of - t.due).days} days overdue"
+    if t.due == as_of:
+        return "due today"
+    return f"due {t.due:%-d %b}; time left today"
 
 
 @cache

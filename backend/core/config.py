@@ -80,6 +80,7 @@ class Config:
     # (a team within it counts as balanced) and the CP-SAT budget.
     WORKLOAD_CALL_MINUTES = 10
     WORKLOAD_EMAIL_MINUTES = 5
+    DESK_MINUTES = 90  # a rep's calls and emails a working day (GET /api/cadence/desk)
     WORKLOAD_VISITS_PER_DAY = 6
     REBALANCE_TARGET_PARITY = 0.05
     REBALANCE_TIME_LIMIT_S = 8.0

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
+from backend.cadence.engine.desk import Owed, desk_days, desk_touches, plan_desk
 from backend.cadence.engine.urgency import urgency_score
 from backend.simulation.execute import execute
 from backend.simulation.noise import Noise, rng_for
@@ -101,6 +102,39 @@ def _book_appointments(task: RepTask, state: RepState, day: date) -> None:
 
 
 def _desk(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, date]]:
+    """Today's calls and emails: by the desk plan under ``fieldrep``, else by urgency."""
+    if task.policy == "fieldrep":
+        return _desk_plan(task, state, day)
+    return _desk_by_urgency(task, state, day)
+
+
+def _desk_plan(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, date]]:
+    """The product's desk plan (``cadence.engine.desk``) over the rest of the periods."""
+    owed = [
+        Owed(
+            a.id,
+            kind,
+            st.period,
+            st.required,
+            st.done,
+            urgency_score(a.tier, kind, 0, a.kare),
+            minutes,
+            st.last_touch,
+        )
+        for kind, minutes in (("call", CALL_MINUTES), ("email", EMAIL_MINUTES))
+        for a, st in state.owed(kind, day)
+    ]
+    touches = desk_touches(owed, day)
+    last = max((t.last_day for t in touches), default=day)
+    plan = plan_desk(touches, desk_days(day, last), task.desk_minutes)
+    done = []
+    for t in plan.today:
+        state.log(t.account_id, t.touch_type, day)
+        done.append((t.account_id, t.touch_type, day))
+    return done
+
+
+def _desk_by_urgency(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, date]]:
     """Calls and emails owed (due or overdue), most urgent first, while desk time lasts."""
     budget = task.desk_minutes
     todo = []

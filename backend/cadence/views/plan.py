@@ -1,10 +1,13 @@
 """Cadence: the plan, the due list and re-tiering."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_login import login_required
 
 from backend.cadence import service as cadence
 from backend.cadence.schemas import (
+    DeskQuerySchema,
+    DeskSchema,
     DueItemSchema,
     DueQuerySchema,
     PlanInSchema,
@@ -53,6 +56,27 @@ class Due(MethodView):
         rep = resolve_rep(user(), query.get("rep"))
         as_of = query.get("date") or cadence.today_in(rep)
         return cadence.due_for_rep(rep, as_of, query.get("status"))
+
+
+@blp.route("/desk")
+class Desk(MethodView):
+    """Today's calls and emails."""
+
+    @login_required
+    @blp.arguments(DeskQuerySchema, location="query")
+    @blp.response(200, DeskSchema)
+    def get(self, query):
+        """The calls and emails a rep's desk time buys today, planned over the rest of the
+        period (most valuable held on their days, time left today spent on the next ones)."""
+        rep = resolve_rep(user(), query.get("rep"))
+        as_of = query.get("date") or cadence.today_in(rep)
+        config = current_app.config
+        minutes = query.get("minutes", config["DESK_MINUTES"])
+        per_touch = {
+            "call": int(config["WORKLOAD_CALL_MINUTES"]),
+            "email": int(config["WORKLOAD_EMAIL_MINUTES"]),
+        }
+        return cadence.desk_for_rep(rep, as_of, minutes, per_touch)
 
 
 @blp.route("/retier")

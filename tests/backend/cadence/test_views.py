@@ -220,3 +220,34 @@ def test_cli_retier_dry_run_changes_nothing(runner, make_user, make_account, log
     assert result.exit_code == 0, result.output
     assert "C -> B" in result.output and "changed 1" in result.output
     assert login(admin).get(f"/api/accounts/{account.id}").get_json()["tier"] == "B"
+
+
+def test_desk_spends_the_day_on_tier_a_and_says_where_the_rest_went(
+    any_time, login, make_user, make_account
+):
+    # Default plan: tier A 2 calls and 4 emails a month, tier C a call and an email.
+    rep, other = make_user("rep", time_zone="Europe/Berlin"), make_user("rep")
+    a = make_account(owner=rep, tier="A", name="Kaufhaus Nord")
+    cs = [make_account(owner=rep, tier="C") for _ in range(6)]
+    foreign = make_account(owner=other, tier="A")
+    client = login(rep)
+    log(client, a, "2026-12-01T09:00:00+01:00", "call")
+
+    response = client.get("/api/cadence/desk?date=2026-12-02&minutes=30")
+    assert response.status_code == 200, response.get_json()
+    desk = response.get_json()
+    today = desk["today"]
+    assert sum(t["minutes"] for t in today) <= 30 and desk["minutes_left"] >= 0
+    assert desk["minutes"] == 30
+    # Kaufhaus Nord's next email comes first; its second call waits: it was called yesterday.
+    assert (today[0]["account_id"], today[0]["touch_type"]) == (a.id, "email")
+    assert not [t for t in today if t["account_id"] == a.id and t["touch_type"] == "call"]
+    later = {(t["account_id"], t["touch_type"]): t["reason"] for t in desk["later"]}
+    assert later[(a.id, "call")].startswith("planned for ")
+    everyone = {t["account_id"] for t in today + desk["later"] + desk["unplanned"]}
+    assert everyone <= {a.id, *(c.id for c in cs)} and foreign.id not in everyone
+
+    # 6 C calls and emails (90 minutes) cannot all be today in 30 minutes: the rest is planned.
+    assert {t["account_id"] for t in desk["later"]} & {c.id for c in cs}
+    assert client.get("/api/cadence/desk?minutes=-5").status_code == 422
+    assert client.get(f"/api/cadence/desk?rep={other.email}").status_code == 404
