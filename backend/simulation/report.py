@@ -19,7 +19,7 @@ LABELS = {
     "overdue_account_days": "overdue account-days",
     "visits_per_rep_day": "visits per rep-day",
     "drive_minutes_per_visit": "drive minutes per visit",
-    "km": "km driven",
+    "km": "distance driven (km)",
     "overtime_minutes": "overtime minutes",
     "revenue_weighted_coverage": "revenue-weighted coverage (%)",
 }

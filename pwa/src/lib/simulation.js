@@ -82,10 +82,10 @@ export function verdict(diff, lowerIsBetter) {
   return { word: gain > 0 ? 'better' : 'worse', sure: diff.mean > 0 ? diff.min > 0 : diff.max < 0 };
 }
 
-/** The verdict in a sentence: "better on every seed", "worse on average; the seeds disagree". */
+/** The verdict in a sentence: "better on every seed", "worse on average, not on every seed". */
 export function verdictText({ word, sure }) {
-  if (word === 'same') return sure ? 'no difference' : 'no difference on average; the seeds disagree';
-  return sure ? `${word} on every seed` : `${word} on average; the seeds disagree`;
+  if (word === 'same') return sure ? 'no difference' : 'no difference on average, the seeds vary';
+  return sure ? `${word} on every seed` : `${word} on average, not on every seed`;
 }
 
 /**

@@ -22,7 +22,7 @@ export function SimulationChart({ result, figure, names }) {
   return html`
     <figure class="sim-chart" data-testid="sim-chart">
       <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby="sim-chart-title" class="sim-chart__svg">
-        <title id="sim-chart-title">${figure.label}: ${words}</title>
+        <title id="sim-chart-title">${figure.label.charAt(0).toUpperCase()}${figure.label.slice(1)}: ${words}</title>
         ${[0, 0.5, 1].map((t) => html`<g>
           <line x1=${PAD.l} x2=${W - PAD.r} y1=${y(top * t)} y2=${y(top * t)} class="sim-chart__grid" />
           <text x=${PAD.l - 4} y=${y(top * t) + 4} class="axis" text-anchor="end">${num(top * t)}</text></g>`)}

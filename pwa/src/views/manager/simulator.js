@@ -16,6 +16,7 @@ const VERDICT_CLASS = { better: 'cell--green', worse: 'cell--red', same: 'cell--
 const LUCK = 'traffic, visits that run long, shops found closed, sick days and appointments customers book';
 // "FieldRep: the rest of the period ..." -> "FieldRep" for column headings.
 const shortName = (label) => label.split(':')[0];
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 const sentence = (text) => String(text || 'unknown error').replace(/\.$/, '');
 
 function FieldError({ id, text }) {
@@ -48,7 +49,7 @@ function Form({ choices, busy, errors, onRun }) {
   const described = (field, hint) => [hint, shown[field] && `sim-${field}-error`].filter(Boolean).join(' ') || undefined;
   return html`
     <form class="stack" onSubmit=${submit} data-testid="sim-form" noValidate>
-      <div class="form-grid">
+      <div class="form-grid form-grid--top">
         <div class="field">
           <label for="sim-month">Month</label>
           <input id="sim-month" type="month" value=${month} onInput=${(e) => setMonth(e.target.value)} aria-invalid=${shown.month ? 'true' : undefined} aria-describedby=${described('month')} />
@@ -101,7 +102,7 @@ function Result({ result, choices }) {
             ${result.policies.map((p) => html`<th scope="col" class="num" data-policy=${p}>${names[p]}</th>`)}
             ${others.map((o) => html`<th scope="col" data-diff=${o}>${first} vs ${names[o]}</th>`)}</tr></thead>
           <tbody>${rows.map((r) => html`<tr data-figure=${r.name}>
-            <th scope="row">${r.label}${r.lower_is_better && html`<span class="cell__sub muted">lower is better</span>`}</th>
+            <th scope="row">${capital(r.label)}${r.lower_is_better && html`<span class="cell__sub muted">lower is better</span>`}</th>
             ${r.cells.map((c) => html`<td class="num" data-policy=${c.policy}>${num(c.stats?.mean)} <span class="cell__sub muted">${rangeText(c.stats)}</span></td>`)}
             ${r.diffs.map((d) => html`<${DiffCell} d=${d} />`)}</tr>`)}</tbody>
         </table>
@@ -110,7 +111,7 @@ function Result({ result, choices }) {
       <div class="toolbar">
         <span><label for="sim-figure">Chart of</label>
           <select id="sim-figure" value=${figure.name} onChange=${(e) => setChosen(e.target.value)}>
-            ${choices.figures.map((f) => html`<option value=${f.name}>${f.label}</option>`)}</select></span>
+            ${choices.figures.map((f) => html`<option value=${f.name}>${capital(f.label)}</option>`)}</select></span>
       </div>
       <${SimulationChart} result=${result} figure=${figure} names=${names} />
     </section>`;
