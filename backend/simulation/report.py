@@ -7,7 +7,9 @@ seeds give to the gain itself.
 
 from __future__ import annotations
 
-from backend.simulation.service import FIGURES, LOWER_IS_BETTER
+from backend.simulation.policies import POLICIES
+from backend.simulation.scenarios import EXCLUSIVE, SCENARIOS
+from backend.simulation.service import FIGURES, LOWER_IS_BETTER, MAX_SEEDS
 
 LABELS = {
     "compliance.all": "compliance, all (%)",
@@ -17,10 +19,30 @@ LABELS = {
     "overdue_account_days": "overdue account-days",
     "visits_per_rep_day": "visits per rep-day",
     "drive_minutes_per_visit": "drive minutes per visit",
-    "km": "km driven",
+    "km": "distance driven (km)",
     "overtime_minutes": "overtime minutes",
     "revenue_weighted_coverage": "revenue-weighted coverage (%)",
 }
+
+POLICY_LABELS = {
+    "fieldrep": "FieldRep: the rest of the period planned, re-planned every morning",
+    "day": "Day by day: each day's most urgent visits",
+    "baseline": "Spreadsheet habit: the most overdue accounts, nearest first",
+}
+
+
+def choices() -> dict:
+    """What a manager can ask the simulator for, in words: the screen's form and headings."""
+    return {
+        "policies": [{"name": p, "label": POLICY_LABELS.get(p, p)} for p in POLICIES],
+        "scenarios": [{"name": n, "label": text} for n, text in SCENARIOS.items()],
+        "exclusive": [list(group) for group in EXCLUSIVE],
+        "figures": [
+            {"name": f, "label": LABELS[f], "lower_is_better": f in LOWER_IS_BETTER}
+            for f in FIGURES
+        ],
+        "max_seeds": MAX_SEEDS,
+    }
 
 
 def _num(v: float) -> str:

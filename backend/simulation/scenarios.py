@@ -27,6 +27,8 @@ SCENARIOS = {
     "extra-rep": "one more rep from the first day, with a book the rebalancing proposal carves",
     "proposal": "the team's rebalancing proposal is applied before the month starts",
 }
+# Scenarios of which a run takes at most one (both are the first rep leaving).
+EXCLUSIVE = (("leave", "leave-unmanaged"),)
 CALL_MINUTES, EMAIL_MINUTES = 10, 5  # as FIELDREP_WORKLOAD_CALL/EMAIL_MINUTES
 PROPOSAL_SECONDS = 3.0  # CP-SAT time limit of a proposal (one worker)
 
@@ -48,9 +50,15 @@ def parse(names: list[str] | tuple[str, ...]) -> list[str]:
             raise ValueError(f"unknown scenario {name!r}; expected one of {', '.join(SCENARIOS)}")
         if name not in out:
             out.append(name)
-    if "leave" in out and "leave-unmanaged" in out:
-        raise ValueError("choose one of 'leave' and 'leave-unmanaged'")
+    for group in EXCLUSIVE:
+        if sum(name in out for name in group) > 1:
+            raise ValueError(exclusive_message(group))
     return out
+
+
+def exclusive_message(group: tuple[str, ...]) -> str:
+    """What a run that names more than one of ``group`` is told."""
+    return "choose one of " + " and ".join(f"'{name}'" for name in group)
 
 
 def mid_month(world: World) -> date:

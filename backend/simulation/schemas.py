@@ -6,7 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from backend.core.schemas import BaseSchema
 from backend.simulation.policies import POLICIES
-from backend.simulation.scenarios import SCENARIOS
+from backend.simulation.scenarios import EXCLUSIVE, SCENARIOS, exclusive_message
+from backend.simulation.service import MAX_SEEDS
 from backend.simulation.world import parse_month
 
 
@@ -22,7 +23,7 @@ class SimulationInSchema(BaseSchema):
     seeds = fields.List(
         fields.Integer(validate=validate.Range(min=0, max=10**6)),
         load_default=lambda: [1, 2, 3, 4, 5],
-        validate=validate.Length(min=1, max=10),
+        validate=validate.Length(min=1, max=MAX_SEEDS),
     )
     scenario = fields.List(
         fields.String(validate=validate.OneOf(list(SCENARIOS))), load_default=list
@@ -37,5 +38,33 @@ class SimulationInSchema(BaseSchema):
 
     @validates("scenario")
     def _scenario(self, value: list[str], **_kw) -> None:
-        if "leave" in value and "leave-unmanaged" in value:
-            raise ValidationError("choose one of 'leave' and 'leave-unmanaged'")
+        for group in EXCLUSIVE:
+            if sum(name in value for name in group) > 1:
+                raise ValidationError(exclusive_message(group))
+
+
+class ChoiceSchema(BaseSchema):
+    """A policy or scenario: its name and what it means."""
+
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class FigureSchema(ChoiceSchema):
+    """A figure of the comparison."""
+
+    lower_is_better = fields.Boolean(required=True)
+
+
+class SimulationChoicesSchema(BaseSchema):
+    """What the simulator offers."""
+
+    policies = fields.List(fields.Nested(ChoiceSchema), required=True)
+    scenarios = fields.List(fields.Nested(ChoiceSchema), required=True)
+    exclusive = fields.List(
+        fields.List(fields.String()),
+        required=True,
+        metadata={"description": "groups of scenarios of which a run takes at most one"},
+    )
+    figures = fields.List(fields.Nested(FigureSchema), required=True)
+    max_seeds = fields.Integer(required=True)

@@ -30,6 +30,7 @@ FIGURES = (
 )
 # Lower is better for these (the difference's sign says who wins).
 LOWER_IS_BETTER = {"overdue_account_days", "drive_minutes_per_visit", "km", "overtime_minutes"}
+MAX_SEEDS = 10  # seeds one comparison over the API may take
 
 Progress = Callable[[int, int], None]
 

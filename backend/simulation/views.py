@@ -6,8 +6,9 @@ from flask.views import MethodView
 from backend.core import tracked
 from backend.core.http import Blueprint, roles, user
 from backend.core.jobs_http import job_answer
+from backend.simulation import report
 from backend.simulation.jobs import KIND, simulate_job
-from backend.simulation.schemas import SimulationInSchema
+from backend.simulation.schemas import SimulationChoicesSchema, SimulationInSchema
 
 blp = Blueprint(
     "simulations", __name__, url_prefix="/api/simulations", description="Month simulator"
@@ -16,7 +17,13 @@ blp = Blueprint(
 
 @blp.route("")
 class Simulations(MethodView):
-    """Start a simulation."""
+    """The simulator's choices; start a simulation."""
+
+    @roles("admin", "manager")
+    @blp.response(200, SimulationChoicesSchema)
+    def get(self):
+        """The policies, scenarios and figures a simulation offers, in words."""
+        return report.choices()
 
     @roles("admin", "manager")
     @blp.arguments(SimulationInSchema)

@@ -14,6 +14,7 @@ SCREENS = [
     ("/manager/overdue", "[data-testid=overdue-total]"),
     ("/manager/territories", "[data-testid=workload-table]"),
     ("/manager/dashboard", "[data-testid=kpi-table]"),
+    ("/manager/simulator", "[data-testid=sim-form]"),
     ("/admin/import", "[data-testid=import-form]"),
     ("/admin/plan", "[data-testid=plan-rules]"),
     ("/admin/people", "[data-testid=users-table]"),

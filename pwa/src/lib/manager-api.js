@@ -116,3 +116,13 @@ export function jobPercent(job) {
   if (job.state === 'done') return 100;
   return Math.max(0, Math.min(100, Math.round((job.progress || 0) * 100)));
 }
+
+/** What the month simulator offers: {policies, scenarios, exclusive, figures, max_seeds}. */
+export function fetchSimulationChoices() {
+  return api('GET', '/api/simulations');
+}
+
+/** Start a month simulation on the team; answers the Job (with its url). 422: field messages. */
+export function startSimulation({ month, policies, seeds, scenario }) {
+  return api('POST', '/api/simulations', { month, policies, seeds, scenario });
+}

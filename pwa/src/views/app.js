@@ -29,6 +29,7 @@ const Territories = lazy(() => import('./manager/territories.js').then((m) => m.
 const ProposalView = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalView));
 const ProposalCompare = lazy(() => import('./manager/proposal.js').then((m) => m.ProposalCompare));
 const Dashboard = lazy(() => import('./manager/dashboard.js').then((m) => m.Dashboard));
+const Simulator = lazy(() => import('./manager/simulator.js').then((m) => m.Simulator));
 const Departure = lazy(() => import('./manager/departure.js').then((m) => m.Departure));
 const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
 const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
@@ -53,6 +54,7 @@ const ROUTES = [
   ['/manager/proposals/:id', ProposalView],
   ['/manager/departure', Departure],
   ['/manager/dashboard', Dashboard],
+  ['/manager/simulator', Simulator],
   ['/admin/import', AdminImport],
   ['/admin/plan', AdminPlan],
   ['/admin/people', AdminPeople],

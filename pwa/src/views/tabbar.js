@@ -16,10 +16,11 @@ const MANAGER_TABS = [
   ['/manager/map', 'Team map', '◉'],
   ['/manager/territories', 'Workload', '⚖'],
   ['/manager/dashboard', 'Dashboard', '◔'],
+  ['/manager/simulator', 'Simulator', '∿'],
   ['/settings', 'Settings', '⚙'],
 ];
 const ADMIN_TABS = [
-  ...MANAGER_TABS.slice(0, 5),
+  ...MANAGER_TABS.slice(0, -1),
   ['/admin/import', 'Import', '⇪'],
   ['/admin/plan', 'Cadence plan', '▦'],
   ['/admin/people', 'Users', '☺'],

@@ -46,3 +46,14 @@ def test_no_team_in_the_database_fails_the_job_with_the_reason(db, login, make_u
     started = client.post("/api/simulations", json={"month": "2026-12", "seeds": [1]})
     job = client.get(started.headers["Location"]).get_json()
     assert job["state"] == "failed" and "no active rep" in job["error"]
+
+
+def test_the_choices_name_every_policy_scenario_and_figure_in_words(db, login, make_user):
+    assert login(make_user("rep")).get("/api/simulations").status_code == 403
+    body = login(make_user("manager")).get("/api/simulations").get_json()
+    assert [p["name"] for p in body["policies"]] == ["fieldrep", "day", "baseline"]
+    assert {"leave", "leave-unmanaged", "tier-a-x2"} <= {s["name"] for s in body["scenarios"]}
+    assert ["leave", "leave-unmanaged"] in body["exclusive"]
+    km = next(f for f in body["figures"] if f["name"] == "km")
+    assert km["lower_is_better"] and km["label"]
+    assert body["max_seeds"] == 10
