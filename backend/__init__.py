@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         *pipeline.BLUEPRINTS,
         *simulation.BLUEPRINTS,
     )
+    accounts.document(api)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     changelog.install(app)

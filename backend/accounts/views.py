@@ -83,6 +83,30 @@ class AccountsById(MethodView):
         db.session.commit()
 
 
+IMPORT_REJECTED = "ImportRejected"
+
+
+def document(api) -> None:
+    """The import's 422 in the OpenAPI document: the row report when rows are invalid, the
+    standard error when the request itself is (a missing file, a form part without a name)."""
+    api.spec.components.response(
+        IMPORT_REJECTED,
+        {
+            "description": "Some rows are invalid (the row report), or the request is",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/ImportReport"},
+                            {"$ref": "#/components/schemas/Error"},
+                        ]
+                    }
+                }
+            },
+        },
+    )
+
+
 @blp.route("/import")
 class AccountsImport(MethodView):
     """CRM import."""
@@ -91,7 +115,7 @@ class AccountsImport(MethodView):
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportReportSchema)
-    @blp.alt_response(422, schema=ImportReportSchema, description="Some rows are invalid")
+    @blp.alt_response(422, response=IMPORT_REJECTED)
     @blp.alt_response(202, description="``async=1``: the job to poll at ``/api/jobs/<id>``")
     def post(self, query, files):
         """Import accounts from a CSV export; all or nothing; ``dry_run=1`` only reports."""

@@ -8,6 +8,10 @@
 * ``baseline``: the spreadsheet habit: the most overdue accounts, driven in nearest-neighbour
   order from home, added while the day still has room.
 
+Calls and emails (``run._desk``): under ``fieldrep`` the product's desk plan
+(``cadence.engine.desk``, ``GET /api/cadence/desk``) picks them over the rest of the period;
+under ``day`` and ``baseline`` the rep works through what is due or overdue, most urgent first.
+
 Determinism. The product's solvers run against the clock (a portfolio of engines and an
 iterated local search until the time limit), so their answer depends on how busy the machine
 is: a simulation built on them would not give the same JSON twice for one seed. By default

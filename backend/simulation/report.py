@@ -25,7 +25,7 @@ LABELS = {
 }
 
 POLICY_LABELS = {
-    "fieldrep": "FieldRep: the rest of the period planned, re-planned every morning",
+    "fieldrep": "FieldRep: visits, calls and emails planned over the rest of the period, every morning",
     "day": "Day by day: each day's most urgent visits",
     "baseline": "Spreadsheet habit: the most overdue accounts, nearest first",
 }
