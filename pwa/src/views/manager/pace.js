@@ -23,12 +23,12 @@ const score = (x) => (x == null ? '–' : Number(x).toFixed(x % 1 ? 2 : 0));
 const COLUMNS = [
   ['name', 'Rep', (r) => r.name],
   ...QUALITIES.map(([key, , label]) => [key, label, (r) => r.rating?.[key], score]),
-  ['average', 'P.A.C.E. average', (r) => r.average, score],
+  ['average', 'Average', (r) => r.average, score],
   ['won_amount', 'Won', (r) => r.kpi?.won_amount, money],
   ['win_rate', 'Win rate', (r) => r.kpi?.win_rate, pct],
-  ['attainment', 'Quota attainment', (r) => r.kpi?.attainment, pct],
+  ['attainment', 'Attainment', (r) => r.kpi?.attainment, pct],
   ['visits', 'Visits', (r) => r.kpi?.touches?.visit, (x) => (x == null ? '–' : String(x))],
-  ['compliance', 'Cadence compliance', (r) => r.kpi?.compliance, pct],
+  ['compliance', 'Compliance', (r) => r.kpi?.compliance, pct],
 ];
 
 /** Rows sorted by a column; blanks (no rating, no figures) always last. */
@@ -46,7 +46,7 @@ function sorted(rows, key, dir) {
 function Legend() {
   return html`<dl class="pace-legend" data-testid="pace-legend">${QUALITIES.map(([, letter, label, text]) => html`<div>
     <dt><abbr title=${label}>${letter}</abbr> ${label}</dt><dd>${text}</dd></div>`)}</dl>
-    <p class="muted">Each quality is rated 1 (weak) to 5 (strong) by the rep's manager for the period; the average is of the four.</p>`;
+    <p class="muted">Each quality is rated 1 (weak) to 5 (strong) by the rep's manager for the period; the average is of the four. Won, win rate, quota attainment, visits and cadence compliance are the rep's figures for the period from the performance report.</p>`;
 }
 
 export function Pace({ user, query }) {
