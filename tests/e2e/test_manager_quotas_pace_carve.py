@@ -128,7 +128,7 @@ def test_quotas_suggested_set_rejected_and_edited(team, desk_context):
     rick_row.locator("button:has-text('Save')").click()
     message = rick_row.locator(".error")
     message.wait_for()
-    assert "greater than or equal to 0" in message.inner_text()
+    assert message.inner_text() == "Give an amount from 0 to 1,000,000,000,000."
     assert rick_row.locator("input").get_attribute("aria-invalid") == "true"
     assert desk.axe_violations(page, "desk-quotas-invalid") == []
     assert _rep_quotas(boss, period)[seed.rep_id]["revenue"] == 16000
@@ -138,12 +138,27 @@ def test_quotas_suggested_set_rejected_and_edited(team, desk_context):
     rick_row.locator("text=Saved.").wait_for()
     assert rick_row.locator(".error").count() == 0
     assert rick_row.locator("[data-testid=current]").inner_text() == "17,500"
+    # Changed elsewhere meanwhile: the screen says so and shows the figure stored now.
+    quota = _rep_quotas(boss, period)[seed.rep_id]
+    changed = boss.s.patch(
+        f"{boss.base}/api/quotas/{quota['id']}",
+        headers=boss.h,
+        json={"revenue": 18000, "base_version": quota["version"]},
+    )
+    assert changed.ok
+    rick_row.locator("input").fill("19000")
+    rick_row.locator("button:has-text('Save')").click()
+    rick_row.locator(".error:has-text('changed this quota')").wait_for()
+    rick_row.locator("[data-testid=current]:has-text('18,000')").wait_for()
+    assert rick_row.locator("input").input_value() == "18000"
+    assert "changed this quota" in rick_row.locator(".error").inner_text()
+    assert _rep_quotas(boss, period)[seed.rep_id]["revenue"] == 18000
     # Rita has none yet: set one by hand.
     rita_row.locator("input").fill("5000")
     rita_row.locator("button:has-text('Set quota')").click()
     rita_row.locator("text=Quota set.").wait_for()
     stored = _rep_quotas(boss, period)
-    assert stored[seed.rep_id]["revenue"] == 17500 and stored[seed.rep_id]["version"] == 2
+    assert stored[seed.rep_id]["revenue"] == 18000 and stored[seed.rep_id]["version"] == 3
     assert stored[rita]["revenue"] == 5000
     page.reload()
     page.wait_for_selector("[data-testid=quota-table]")

@@ -35,7 +35,8 @@ function QuotaRow({ rep, quota, suggested, period, onSaved }) {
   const [error, setError] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  useEffect(() => { setValue(quota ? String(quota.revenue) : ''); setError(''); }, [quota?.id, quota?.version, period]);
+  // A saved or reloaded quota shows its stored figure; a message stays until the next save.
+  useEffect(() => { setValue(quota ? String(quota.revenue) : ''); }, [quota?.id, quota?.version, period]);
   const id = `q-${rep.id}`;
   async function save() {
     setBusy(true);
