@@ -112,7 +112,11 @@ def _validate_activity(value: dict) -> None:
 class QuotaWriteFields(BaseSchema):
     """Fields a quota write may carry."""
 
-    revenue = fields.Float(validate=validate.Range(min=0, max=1e12))
+    revenue = fields.Float(
+        validate=validate.Range(
+            min=0, max=1e12, error="Give an amount from 0 to 1,000,000,000,000."
+        )
+    )
     new_accounts = fields.Integer(validate=validate.Range(min=0, max=100000))
     activity = fields.Dict(validate=_validate_activity)
 

@@ -64,10 +64,11 @@ class CarveInSchema(BaseSchema):
 
     territory_id = fields.Integer(required=True)
     accounts = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    dry_run = fields.Boolean(load_default=False)
 
 
 class CarveSchema(BaseSchema):
-    """What a carve moved: accounts taken from each neighbour."""
+    """What a carve moved (or, with ``dry_run``, would move): accounts taken from each neighbour."""
 
     moves = fields.Integer()
     from_owner = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -75,3 +76,4 @@ class CarveSchema(BaseSchema):
     account_ids = fields.List(fields.Integer())
     replanned = fields.List(fields.Nested(ReplanSchema))
     replan = fields.String()
+    dry_run = fields.Boolean()

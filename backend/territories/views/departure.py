@@ -69,14 +69,18 @@ class Carve(MethodView):
     @blp.arguments(CarveInSchema)
     @blp.response(200, CarveSchema)
     def post(self, data, user_id):
-        """Move accounts of a territory from its most loaded reps to a new rep."""
+        """Move accounts of a territory from its most loaded reps to a new rep (or preview it)."""
         outcome = carve.carve(user(), user_id, data["territory_id"], data.get("accounts"), utcnow())
-        db.session.commit()
-        return {
+        answer = {
             "moves": outcome.moves,
             "from_owner": outcome.by_owner,
             "account_ids": outcome.account_ids,
             "audit_ref": outcome.audit_ref,
             "replanned": outcome.replanned,
-            "replan": _replan(outcome.replanned),
+            "dry_run": data["dry_run"],
         }
+        if data["dry_run"]:
+            db.session.rollback()
+            return {**answer, "replan": "none"}
+        db.session.commit()
+        return {**answer, "replan": _replan(outcome.replanned)}

@@ -31,6 +31,9 @@ const ProposalCompare = lazy(() => import('./manager/proposal.js').then((m) => m
 const Dashboard = lazy(() => import('./manager/dashboard.js').then((m) => m.Dashboard));
 const Simulator = lazy(() => import('./manager/simulator.js').then((m) => m.Simulator));
 const Departure = lazy(() => import('./manager/departure.js').then((m) => m.Departure));
+const Carve = lazy(() => import('./manager/carve.js').then((m) => m.Carve));
+const Quotas = lazy(() => import('./manager/quotas.js').then((m) => m.Quotas));
+const Pace = lazy(() => import('./manager/pace.js').then((m) => m.Pace));
 const AdminImport = lazy(() => import('./admin/import.js').then((m) => m.AdminImport));
 const AdminPlan = lazy(() => import('./admin/plan.js').then((m) => m.AdminPlan));
 const AdminPeople = lazy(() => import('./admin/people.js').then((m) => m.AdminPeople));
@@ -53,6 +56,9 @@ const ROUTES = [
   ['/manager/proposals/compare', ProposalCompare],
   ['/manager/proposals/:id', ProposalView],
   ['/manager/departure', Departure],
+  ['/manager/carve', Carve],
+  ['/manager/quotas', Quotas],
+  ['/manager/pace', Pace],
   ['/manager/dashboard', Dashboard],
   ['/manager/simulator', Simulator],
   ['/admin/import', AdminImport],

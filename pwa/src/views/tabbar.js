@@ -16,6 +16,8 @@ const MANAGER_TABS = [
   ['/manager/map', 'Team map', '◉'],
   ['/manager/territories', 'Workload', '⚖'],
   ['/manager/dashboard', 'Dashboard', '◔'],
+  ['/manager/quotas', 'Quotas', '◎'],
+  ['/manager/pace', 'P.A.C.E.', '★'],
   ['/manager/simulator', 'Simulator', '∿'],
   ['/settings', 'Settings', '⚙'],
 ];
@@ -36,7 +38,7 @@ export function TabBar({ role, path }) {
   const pathname = path.split('?')[0];
   const active = (href) => pathname === href || (href !== '/manager' && pathname.startsWith(`${href}/`)) ||
     (href === '/manager/overdue' && (pathname.startsWith('/manager/reps') || pathname.startsWith('/manager/accounts'))) ||
-    (href === '/manager/territories' && (pathname.startsWith('/manager/proposals') || pathname === '/manager/departure'));
+    (href === '/manager/territories' && (pathname.startsWith('/manager/proposals') || ['/manager/departure', '/manager/carve'].includes(pathname)));
   return html`
     <nav class=${`tabbar${desk ? ' tabbar--desk' : ''}`} aria-label="Main">
       ${tabs.map(([href, label, icon]) => html`

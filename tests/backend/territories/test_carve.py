@@ -78,6 +78,34 @@ def test_carve_evens_out_two_neighbours_and_checks_its_inputs(
     assert login(b).post(url, json={"territory_id": staff["territory"].id}).status_code == 404
 
 
+def test_a_dry_run_previews_the_carve_and_moves_nothing(db, login, staff, book, make_user):
+    from backend.accounts.models import AuditEntry
+
+    b, c = staff["b"], staff["c"]
+    accounts = book(b, staff["territory"], 12) + book(c, staff["territory"], 10)
+    new = make_user("rep", territory=staff["territory"])
+    boss = login(staff["manager"])
+    url = f"/api/users/{new.id}/carve"
+    body = {"territory_id": staff["territory"].id, "accounts": 6}
+    before = _owners(db, [a.id for a in accounts])
+    preview = boss.post(url, json=body | {"dry_run": True})
+    assert preview.status_code == 200
+    preview = preview.get_json()
+    assert preview["dry_run"] is True and preview["replan"] == "none"
+    assert preview["moves"] == 6 and len(preview["account_ids"]) == 6
+    assert _owners(db, [a.id for a in accounts]) == before
+    audited = select(AuditEntry.id).where(AuditEntry.ref == f"carve:{new.id}")
+    assert db.session.scalars(audited).all() == []
+    # Confirming moves exactly what the preview showed.
+    done = boss.post(url, json=body).get_json()
+    assert done["dry_run"] is False
+    assert done["account_ids"] == preview["account_ids"]
+    assert done["from_owner"] == preview["from_owner"]
+    owners = _owners(db, [a.id for a in accounts])
+    assert {i for i, o in owners.items() if o == new.id} == set(preview["account_ids"])
+    assert boss.post(url, json=body | {"dry_run": "maybe"}).status_code == 422
+
+
 @pytest.fixture
 def rq_app(app, monkeypatch):
     from redis import Redis

@@ -93,6 +93,7 @@ export function Territories({ user, query }) {
       <a class="btn btn--small" href=${csvHref('/api/territories/workload', { period })} download data-testid="workload-csv">Export CSV</a>
       <button type="button" class="btn btn--small btn--primary" disabled=${busy} onClick=${propose}>${busy ? 'Computing…' : 'Propose a rebalance'}</button>
       <a class="btn btn--small" href="/manager/departure">A rep leaves…</a>
+      <a class="btn btn--small" href="/manager/carve">A new rep…</a>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${!data && !error && html`<p class="muted">Loading…</p>`}
