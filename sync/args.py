@@ -10,6 +10,7 @@ from typing import Any
 from sync import _fields as f
 from sync.constants import (
     ACCOUNT_STATUSES,
+    EDITABLE_FOLLOW_UP_FIELDS,
     KARE_VALUES,
     OPPORTUNITY_STAGES,
     STOP_STATUSES,
@@ -107,8 +108,29 @@ class OpportunityCreate:
     lost_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class FollowUpUpdate:
+    """`follow_up.update`: the rep marks a follow-up done (or open again) or moves it to a day.
+
+    ``touch_id`` is the touch that carries the follow-up; ``base`` holds the value the device saw
+    for every changed field (touches carry no version: the merge compares values); ``at`` is when
+    the rep marked it done (default: when the server got it).
+    """
+
+    touch_id: str
+    base: Mapping[str, Any]
+    changes: Mapping[str, Any]
+    at: datetime | None = None
+
+
 Payload = (
-    TouchLog | AccountUpdate | StopUpdate | RouteReorder | OpportunityUpdate | OpportunityCreate
+    TouchLog
+    | AccountUpdate
+    | StopUpdate
+    | RouteReorder
+    | OpportunityUpdate
+    | OpportunityCreate
+    | FollowUpUpdate
 )
 
 
@@ -218,6 +240,19 @@ def _field_update(
     base_version = f.as_int(
         f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
     )
+    edit = _base_and_changes(a, p, e, checks)
+    if e or row_id is None or base_version is None or edit is None:
+        return None
+    return make(row_id, base_version, *edit)
+
+
+def _base_and_changes(
+    a: Mapping[str, Any],
+    p: str,
+    e: f.Errors,
+    checks: Mapping[str, Callable[[Any, str, f.Errors], object]],
+) -> tuple[dict, dict] | None:
+    """``base`` and ``changes`` of a field-level edit: each change checked, each with its base."""
     base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
     changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
     if changes is not None:
@@ -233,9 +268,9 @@ def _field_update(
             # Without the value the client saw, a concurrent edit could not be told from a stale one.
             if base is not None and field not in base:
                 e.add(f.join(f.join(p, "base"), field), "Missing base value for a changed field.")
-    if e or row_id is None or base_version is None or base is None or changes is None:
+    if base is None or changes is None:
         return None
-    return make(row_id, base_version, dict(base), dict(changes))
+    return dict(base), dict(changes)
 
 
 def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
@@ -298,6 +333,35 @@ def _opportunity_create(a: Mapping[str, Any], p: str, e: f.Errors) -> Opportunit
     return OpportunityCreate(**values)
 
 
+def _done(value: Any, path: str, e: f.Errors) -> None:
+    if not isinstance(value, bool):
+        e.add(path, "Must be true or false.")
+
+
+def _day(value: Any, path: str, e: f.Errors) -> None:
+    if value is None:
+        e.add(path, "Must be a date (YYYY-MM-DD); a follow-up keeps a day.")
+    else:
+        f.as_date(value, path, e)
+
+
+_FOLLOW_UP_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
+    "follow_up_done": _done,
+    "next_step_on": _day,
+}
+assert set(_FOLLOW_UP_FIELD_CHECKS) == EDITABLE_FOLLOW_UP_FIELDS
+
+
+def _follow_up(a: Mapping[str, Any], p: str, e: f.Errors) -> FollowUpUpdate | None:
+    f.unknown_keys(a, FollowUpUpdate.__dataclass_fields__, p, e)
+    touch_id = f.as_uuid(f.get(a, "touch_id", p, e), f.join(p, "touch_id"), e)
+    at = f.as_datetime(f.get(a, "at", p, e, required=False), f.join(p, "at"), e)
+    edit = _base_and_changes(a, p, e, _FOLLOW_UP_FIELD_CHECKS)
+    if e or touch_id is None or edit is None:
+        return None
+    return FollowUpUpdate(touch_id, *edit, at)
+
+
 def _stop(a: Mapping[str, Any], p: str, e: f.Errors) -> StopUpdate | None:
     f.unknown_keys(a, StopUpdate.__dataclass_fields__, p, e)
     route_id = f.as_row_id(f.get(a, "route_id", p, e), f.join(p, "route_id"), e)
@@ -350,6 +414,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any], str, f.Errors], Payload | None]
     MutationName.ROUTE_REORDER: _reorder,
     MutationName.OPPORTUNITY_UPDATE: _opportunity,
     MutationName.OPPORTUNITY_CREATE: _opportunity_create,
+    MutationName.FOLLOW_UP_UPDATE: _follow_up,
 }
 
 
