@@ -9,19 +9,24 @@ from typing import Any
 
 from sync import _fields as f
 from sync.constants import (
-    ACCOUNT_STATUSES,
-    KARE_VALUES,
-    OPPORTUNITY_STAGES,
     STOP_STATUSES,
     TOUCH_OUTCOMES,
     TOUCH_TYPES,
-    WEEKDAYS,
     MutationName,
     Reason,
 )
+from sync.edits import (
+    _ACCOUNT_FIELD_CHECKS,  # noqa: F401 (tests read the account checks from here)
+    _OPPORTUNITY_FIELD_CHECKS,
+    NOT_EDITABLE_MESSAGE,
+    AccountUpdate,
+    FollowUpUpdate,
+    OpportunityUpdate,
+    _account,
+    _follow_up,
+    _opportunity,
+)
 from sync.errors import ProtocolError
-
-NOT_EDITABLE_MESSAGE = "Field is not editable."
 
 
 @dataclass(frozen=True)
@@ -51,16 +56,6 @@ class TouchLog:
 
 
 @dataclass(frozen=True)
-class AccountUpdate:
-    """`account.update`: field-level edit of an account against the version the client saw."""
-
-    account_id: f.RowId
-    base_version: int
-    base: Mapping[str, Any]
-    changes: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
 class StopUpdate:
     """`stop.update`: the rep arrived at, finished or skipped a stop of a route."""
 
@@ -85,16 +80,6 @@ class RouteReorder:
 
 
 @dataclass(frozen=True)
-class OpportunityUpdate:
-    """`opportunity.update`: field-level edit of the rep's deal against the version seen."""
-
-    opportunity_id: f.RowId
-    base_version: int
-    base: Mapping[str, Any]
-    changes: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
 class OpportunityCreate:
     """`opportunity.create`: a deal the rep started offline; `id` is its client-generated UUID."""
 
@@ -108,7 +93,13 @@ class OpportunityCreate:
 
 
 Payload = (
-    TouchLog | AccountUpdate | StopUpdate | RouteReorder | OpportunityUpdate | OpportunityCreate
+    TouchLog
+    | AccountUpdate
+    | StopUpdate
+    | RouteReorder
+    | OpportunityUpdate
+    | OpportunityCreate
+    | FollowUpUpdate
 )
 
 
@@ -161,113 +152,6 @@ def _touch(a: Mapping[str, Any], p: str, e: f.Errors) -> TouchLog | None:
     if e:
         return None
     return TouchLog(**values, checkin=checkin)
-
-
-def _opening_hours(value: Any, path: str, e: f.Errors) -> None:
-    hours = f.as_object(value, path, e)
-    if hours is None:
-        return
-    for day, windows in hours.items():
-        dp = f.join(path, day)
-        if day not in WEEKDAYS:
-            e.add(dp, "Unknown weekday.")
-            continue
-        for i, w in enumerate(f.as_list(windows, dp, e) or []):
-            ok = isinstance(w, list) and len(w) == 2 and all(f.is_hhmm(t) for t in w)
-            if not ok or w[0] >= w[1]:
-                e.add(f.join(dp, i), 'Must be ["HH:MM", "HH:MM"] with open before close.')
-
-
-def _contacts(value: Any, path: str, e: f.Errors) -> None:
-    for i, c in enumerate(f.as_list(value, path, e) or []):
-        cp = f.join(path, i)
-        obj = f.as_object(c, cp, e)
-        if obj is None:
-            continue
-        f.unknown_keys(obj, ("name", "phone", "email", "role"), cp, e)
-        for key, v in obj.items():
-            f.as_str(v, f.join(cp, key), e, max_len=200, nullable=True, allow_empty=True)
-
-
-# Validators of new values, per editable account field.
-_ACCOUNT_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
-    "name": lambda v, p, e: f.as_str(v, p, e, max_len=200),
-    "address": lambda v, p, e: f.as_str(v, p, e, max_len=500, nullable=True, allow_empty=True),
-    "notes": lambda v, p, e: f.as_str(v, p, e, nullable=True, allow_empty=True),
-    "tier": lambda v, p, e: f.as_str(v, p, e, max_len=16),
-    "kare": lambda v, p, e: f.as_choice(v, p, e, KARE_VALUES),
-    "status": lambda v, p, e: f.as_choice(v, p, e, ACCOUNT_STATUSES),
-    "contacts": _contacts,
-    "opening_hours": _opening_hours,
-}
-
-
-def _field_update(
-    a: Mapping[str, Any],
-    p: str,
-    e: f.Errors,
-    *,
-    id_key: str,
-    checks: Mapping[str, Callable[[Any, str, f.Errors], object]],
-    make: Callable[[int, int, dict, dict], Any],
-    fields: Any,
-) -> Any:
-    """A field-level update ``{<id_key>, base_version, base, changes}`` (accounts, deals)."""
-    f.unknown_keys(a, fields, p, e)
-    row_id = f.as_row_id(f.get(a, id_key, p, e), f.join(p, id_key), e)
-    base_version = f.as_int(
-        f.get(a, "base_version", p, e), f.join(p, "base_version"), e, lo=0, hi=f.INT4_MAX
-    )
-    base = f.as_object(f.get(a, "base", p, e), f.join(p, "base"), e)
-    changes = f.as_object(f.get(a, "changes", p, e), f.join(p, "changes"), e)
-    if changes is not None:
-        if not changes:
-            e.add(f.join(p, "changes"), "Must change at least one field.")
-        for field, value in changes.items():
-            cp = f.join(f.join(p, "changes"), field)
-            check = checks.get(field)
-            if check is None:
-                e.add(cp, NOT_EDITABLE_MESSAGE)
-                continue
-            check(value, cp, e)
-            # Without the value the client saw, a concurrent edit could not be told from a stale one.
-            if base is not None and field not in base:
-                e.add(f.join(f.join(p, "base"), field), "Missing base value for a changed field.")
-    if e or row_id is None or base_version is None or base is None or changes is None:
-        return None
-    return make(row_id, base_version, dict(base), dict(changes))
-
-
-def _account(a: Mapping[str, Any], p: str, e: f.Errors) -> AccountUpdate | None:
-    return _field_update(
-        a,
-        p,
-        e,
-        id_key="account_id",
-        checks=_ACCOUNT_FIELD_CHECKS,
-        make=AccountUpdate,
-        fields=AccountUpdate.__dataclass_fields__,
-    )
-
-
-_OPPORTUNITY_FIELD_CHECKS: dict[str, Callable[[Any, str, f.Errors], object]] = {
-    "name": lambda v, p, e: f.as_str(v, p, e, max_len=200),
-    "stage": lambda v, p, e: f.as_choice(v, p, e, OPPORTUNITY_STAGES),
-    "amount": lambda v, p, e: f.as_number(v, p, e, 0, 1e12),
-    "lost_reason": lambda v, p, e: f.as_str(v, p, e, max_len=500, nullable=True, allow_empty=True),
-}
-
-
-def _opportunity(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityUpdate | None:
-    return _field_update(
-        a,
-        p,
-        e,
-        id_key="opportunity_id",
-        checks=_OPPORTUNITY_FIELD_CHECKS,
-        make=OpportunityUpdate,
-        fields=OpportunityUpdate.__dataclass_fields__,
-    )
 
 
 def _opportunity_create(a: Mapping[str, Any], p: str, e: f.Errors) -> OpportunityCreate | None:
@@ -350,6 +234,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any], str, f.Errors], Payload | None]
     MutationName.ROUTE_REORDER: _reorder,
     MutationName.OPPORTUNITY_UPDATE: _opportunity,
     MutationName.OPPORTUNITY_CREATE: _opportunity_create,
+    MutationName.FOLLOW_UP_UPDATE: _follow_up,
 }
 
 

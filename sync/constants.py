@@ -26,6 +26,7 @@ class MutationName(StrEnum):
     ROUTE_REORDER = "route.reorder"
     OPPORTUNITY_UPDATE = "opportunity.update"
     OPPORTUNITY_CREATE = "opportunity.create"
+    FOLLOW_UP_UPDATE = "follow_up.update"
 
 
 MUTATION_NAMES: Final = frozenset(m.value for m in MutationName)
@@ -81,6 +82,8 @@ EDITABLE_ACCOUNT_FIELDS: Final = frozenset(
 )
 # What a rep may change on their own deal offline (owner and account are the manager's).
 EDITABLE_OPPORTUNITY_FIELDS: Final = frozenset({"name", "stage", "amount", "lost_reason"})
+# What a rep may change on a follow-up task (a touch's dated next step): done, or its day.
+EDITABLE_FOLLOW_UP_FIELDS: Final = frozenset({"follow_up_done", "next_step_on"})
 # The domain's vocabulary, defined once for the protocol and the backend alike (the backend
 # imports it from here: this package is pure, so it cannot import the backend). Order matters
 # where it is shown to people and where the cadence engine ranks touch types.

@@ -43,6 +43,9 @@ class Touch(db.Model):
     next_step: Mapped[str] = mapped_column(Text, default="")
     # A follow-up task: the rep is reminded of ``next_step`` on this local date (None: no task).
     next_step_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # When the rep marked the follow-up done (None: open). The follow-up is the one part of a
+    # touch that changes after it is logged: done, or moved to another day (``next_step_on``).
+    follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     checkin_lat: Mapped[float | None] = mapped_column(Float)
     checkin_lon: Mapped[float | None] = mapped_column(Float)
@@ -53,3 +56,8 @@ class Touch(db.Model):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     # Why a manager should look at it (TOUCH_FLAGS), or NULL: the touch is kept either way.
     flags: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+
+    @property
+    def follow_up_done(self) -> bool:
+        """Has the rep marked the follow-up done?"""
+        return self.follow_up_done_at is not None

@@ -52,6 +52,10 @@ class TouchSchema(BaseSchema):
     notes = fields.String()
     next_step = fields.String()
     next_step_on = fields.Date(allow_none=True)
+    follow_up_done = fields.Boolean(
+        metadata={"description": "The rep marked the follow-up (the dated next step) done."}
+    )
+    follow_up_done_at = fields.AwareDateTime(allow_none=True)
     duration_minutes = fields.Integer(allow_none=True)
     checkin = fields.Method("_checkin")
     created_by_id = fields.Integer(allow_none=True)

@@ -246,12 +246,48 @@ def query_touches(actor: User, filters: dict) -> Select:
     return stmt.order_by(Touch.occurred_at.desc(), Touch.id)
 
 
+def follow_up_values(touch: Touch) -> dict[str, Any]:
+    """The follow-up's editable fields as the wire shows them (what a sync edit merges against)."""
+    return {
+        "follow_up_done": touch.follow_up_done,
+        "next_step_on": touch.next_step_on.isoformat() if touch.next_step_on else None,
+    }
+
+
+def update_follow_up(actor: User, touch: Touch, writes: Mapping[str, Any], at: datetime) -> Touch:
+    """Mark the actor's follow-up done or open (``follow_up_done``), or move it to another day
+    (``next_step_on``, ``YYYY-MM-DD``); flush only. ``at`` is when it was marked done.
+
+    Only the rep who logged the touch has the task (NotFound otherwise, revealing nothing), and
+    only a touch with a next step is a follow-up (Invalid).
+    """
+    if touch.rep_id != actor.id:
+        raise NotFound("Follow-up not found.")
+    if not (touch.next_step or "").strip():
+        raise Invalid(
+            "Not a follow-up.", {"touch_id": ["The touch has no next step to follow up."]}
+        )
+    if "follow_up_done" in writes:
+        touch.follow_up_done_at = at.astimezone(UTC) if writes["follow_up_done"] else None
+    if "next_step_on" in writes:
+        touch.next_step_on = date.fromisoformat(writes["next_step_on"])
+    db.session.flush()
+    changes.record("touch", touch.id, account_id=touch.account_id, rep_id=touch.rep_id)
+    return touch
+
+
 def follow_ups_on(rep_id: int, day: date) -> list[tuple[Touch, str]]:
-    """The rep's follow-up tasks due on ``day`` (a next step with that date), with account names."""
+    """The rep's open follow-up tasks due on ``day`` (a next step with that date, not marked
+    done), with account names."""
     rows = db.session.execute(
         select(Touch, Account.name)
         .join(Account, Account.id == Touch.account_id)
-        .where(Touch.rep_id == rep_id, Touch.next_step_on == day, Account.deleted_at.is_(None))
+        .where(
+            Touch.rep_id == rep_id,
+            Touch.next_step_on == day,
+            Touch.follow_up_done_at.is_(None),
+            Account.deleted_at.is_(None),
+        )
         .order_by(Touch.occurred_at)
     )
     return [(touch, name) for touch, name in rows]

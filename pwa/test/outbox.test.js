@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 const { db, setMeta } = await import('../src/lib/db.js');
 const { mutate, mutateAll, pendingFor } = await import('../src/lib/outbox.js');
 const { applyResults } = await import('../src/lib/sync-core.js');
-const { logVisitAndCheckOut, updateStop, keepMine, takeServer } = await import('../src/lib/actions.js');
+const { logVisitAndCheckOut, updateStop, keepMine, takeServer, updateFollowUp } = await import('../src/lib/actions.js');
 const { listRejected, rejectedText, dismissRejected } = await import('../src/lib/rejected.js');
 
 const REP = { id: 7, role: 'rep', name: 'Rita' };
@@ -159,4 +159,60 @@ test('rejections of another user on this device are not shown to the signed-in r
   await db.rejected.put({ id: 'x', user_id: 99, name: 'touch.log', args: { type: 'visit' }, reason: 'Invalid data', at: '2026-11-24T08:00:00Z' });
   assert.equal((await listRejected()).length, 0);
   assert.equal(rejectedText([{ name: 'touch.log', args: { type: 'call' }, reason: 'r' }, { name: 'touch.log', args: { type: 'call' }, reason: 's' }]), '2 calls not accepted: r');
+});
+
+test('a follow-up marked done and moved offline is queued with its base and survives a rebase', async () => {
+  const task = { id: 'f1', account_id: 11, rep_id: 7, type: 'call', next_step: 'Send the quote', next_step_on: '2026-11-24', follow_up_done: false, follow_up_done_at: null };
+  await db.touches.put(task);
+  await updateFollowUp('f1', { follow_up_done: true });
+  assert.equal(await updateFollowUp('f1', { follow_up_done: true }), null); // already done: nothing queued
+  await updateFollowUp('f1', { next_step_on: '2026-11-26' });
+  const queued = await pendingFor(REP.id);
+  assert.deepEqual(queued.map((m) => [m.name, m.args.base, m.args.changes]), [
+    ['follow_up.update', { follow_up_done: false }, { follow_up_done: true }],
+    ['follow_up.update', { next_step_on: '2026-11-24' }, { next_step_on: '2026-11-26' }],
+  ]);
+  // A pull brings the server's (older) copy; the pending edits are re-applied on top of it.
+  const { rebasePending } = await import('../src/lib/outbox.js');
+  await db.touches.put(task);
+  await rebasePending(REP.id);
+  const local = await db.touches.get('f1');
+  assert.equal(local.follow_up_done, true);
+  assert.ok(local.follow_up_done_at);
+  assert.equal(local.next_step_on, '2026-11-26');
+});
+
+test('a follow-up conflict shows both days; "keep mine" re-sends against the server row, "take server\'s" keeps it', async () => {
+  await db.touches.put({ id: 'f2', account_id: 12, rep_id: 7, next_step: 'Call back', next_step_on: '2026-11-24', follow_up_done: false });
+  await updateFollowUp('f2', { next_step_on: '2026-11-25' });
+  const batch = await pendingFor(REP.id);
+  const server = { id: 'f2', account_id: 12, rep_id: 7, next_step: 'Call back', next_step_on: '2026-11-27', follow_up_done: false, follow_up_done_at: null };
+  await applyResults(REP.id, batch, {
+    last_mutation_id: 1,
+    results: [{ id: batch[0].id, mutation_id: 1, status: 'conflict', fields: ['next_step_on'], server }],
+  });
+  const conflict = (await db.conflicts.toArray())[0];
+  assert.equal(conflict.account_id, 12);
+  assert.deepEqual(conflict.mine, { next_step_on: '2026-11-25' });
+  assert.equal(conflict.server.next_step_on, '2026-11-27');
+  assert.equal((await db.touches.get('f2')).next_step_on, '2026-11-27');
+  await keepMine(conflict);
+  const [again] = await pendingFor(REP.id);
+  assert.deepEqual([again.args.base, again.args.changes], [{ next_step_on: '2026-11-27' }, { next_step_on: '2026-11-25' }]);
+  assert.equal((await db.touches.get('f2')).next_step_on, '2026-11-25');
+  await db.conflicts.put({ ...conflict, id: 'c2' });
+  await takeServer(await db.conflicts.get('c2'));
+  assert.equal((await db.touches.get('f2')).next_step_on, '2026-11-27');
+});
+
+test('a follow-up change the server refused is undone on the device and kept with its reason', async () => {
+  await db.touches.put({ id: 'f3', account_id: 11, rep_id: 7, next_step: '', next_step_on: '2026-11-24', follow_up_done: false });
+  await updateFollowUp('f3', { follow_up_done: true });
+  const batch = await pendingFor(REP.id);
+  await applyResults(REP.id, batch, {
+    last_mutation_id: 1,
+    results: [{ id: batch[0].id, mutation_id: 1, status: 'rejected', reason: 'invalid', errors: { 'args.touch_id': ['The touch has no next step to follow up.'] } }],
+  });
+  assert.equal((await db.touches.get('f3')).follow_up_done, false);
+  assert.equal(rejectedText(await listRejected()).startsWith('1 follow-up change not accepted'), true);
 });

@@ -215,3 +215,85 @@ def test_calendar_link_from_settings_feeds_a_calendar_app_until_turned_off(
     page.click("button:has-text('Turn off')")
     page.wait_for_selector("[data-testid=calendar-message]:has-text('turned off')")
     assert requests.get(url, timeout=10).status_code == 404
+
+
+def _add_follow_ups(app, seed_, today: str) -> list[str]:
+    """Two calls logged earlier whose next steps are due today; their touch ids."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from backend.touches.models import Touch
+
+    ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+    steps = ["Send the price list", "Ask about the Christmas order"]
+
+    def add(db):
+        for n, (touch_id, step) in enumerate(zip(ids, steps, strict=True)):
+            at = datetime.now(UTC) - timedelta(days=3, minutes=n)
+            db.session.add(
+                Touch(
+                    id=touch_id,
+                    account_id=seed_.account_ids[n],
+                    rep_id=seed_.rep_id,
+                    type="call",
+                    occurred_at=at,
+                    local_date=at.date(),
+                    outcome="positive",
+                    next_step=step,
+                    next_step_on=date.fromisoformat(today),
+                    created_by_id=seed_.rep_id,
+                )
+            )
+        db.session.commit()
+
+    _query(app, add)
+    return ids
+
+
+def test_follow_ups_marked_done_and_moved_offline_survive_sync(app, planned, new_context):
+    seed_, _ = planned
+    today = harness.local_today()
+    done_id, moved_id = _add_follow_ups(app, seed_, today)
+    ctx = new_context()
+    page = ctx.new_page()
+    pages.login(page, seed_.rep_email)
+    pages.wait_controlled(page)
+    pages.wait_synced(page)
+    tasks = "[data-testid=follow-ups]"
+    done = f"{tasks} li[data-touch='{done_id}']"
+    moved = f"{tasks} li[data-touch='{moved_id}']"
+    assert "2 open · 0 done" in page.wait_for_selector(tasks).inner_text()
+    assert _serious(page) == []
+
+    ctx.set_offline(True)
+    page.click(f"{done} button:has-text('Mark done')")
+    page.wait_for_selector(f"{done}[data-state=done] >> text=Done")
+    page.click(f"{moved} button:has-text('Another day')")
+    field = page.wait_for_selector(f"{moved} input[type=date]")
+    tomorrow = field.get_attribute("min")
+    assert tomorrow > today and field.input_value() == tomorrow
+    assert _serious(page) == []  # the open move form, at phone width
+    page.click(f"{moved} button:has-text('Move')")
+    message = page.wait_for_selector("[data-testid=follow-up-message]").inner_text()
+    assert "Follow-up with Bäckerei 2 moved to" in message
+    page.wait_for_selector(moved, state="detached")  # no longer due today
+    assert pages.pending(page, 2) == 2  # both wait in the outbox while offline
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert "0 open · 1 done" in page.inner_text(tasks)
+    assert _serious(page) == []
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    ctx.set_offline(False)
+    pages.wait_synced(page)
+
+    def stored(db):
+        from backend.touches.models import Touch
+
+        a, b = db.session.get(Touch, done_id), db.session.get(Touch, moved_id)
+        return a.follow_up_done_at is not None and b.next_step_on.isoformat() == tomorrow
+
+    assert _wait(app, stored)
+    page.reload()  # the server's copies, pulled back, keep both changes
+    page.wait_for_selector(f"{done}[data-state=done]")
+    assert page.query_selector(moved) is None
+    assert "0 open · 1 done" in page.inner_text(tasks)

@@ -22,7 +22,9 @@ def plan_week(
 
     Days already driven (or in progress) are returned as stored. The remaining days are solved
     together, so an account is visited once in the week, or twice at least two days apart when
-    its cadence still owes two visits.
+    its cadence still owes two visits. A stop the rep pinned or moved to a day stays on that day,
+    pinned (a required stop there, planned on no other day of the week), and the day's notes
+    say so.
     """
     today = datetime.now(ZoneInfo(rep.time_zone)).date()
     days = [monday + timedelta(days=i) for i in range(WORKING_DAYS)]
@@ -33,7 +35,13 @@ def plan_week(
     unplanned: list[dict] = []
     before = _open_stops(stored.get(today))
     if open_days:
-        problems = [planning.build_day_problem(rep, d, settings=settings) for d in open_days]
+        pins = {d: _pins(stored[d]) for d in open_days}
+        problems = [
+            planning.build_day_problem(
+                rep, d, must=pins[d], exclude=_pinned_elsewhere(pins, d), settings=settings
+            )
+            for d in open_days
+        ]
         owed = _visits_owed(rep, open_days[0])
         limit = min(
             WEEK_TIME_LIMIT_MAX,
@@ -44,7 +52,10 @@ def plan_week(
         except RoutingError as err:
             raise Invalid(str(err), {"week": [str(err)]}) from err
         for day, day_problem, plan in zip(open_days, problems, week.days, strict=True):
-            stored[day] = planning.store_plan(rep, day, day_problem, _without_drops(plan))
+            stored[day] = planning.store_plan(
+                rep, day, day_problem, _without_drops(plan), pinned=pins[day]
+            )
+            stored[day].notes = [*stored[day].notes, *_pin_notes(stored[day], pins[day])]
         names = {sid: a.name for p in problems for sid, a in p.accounts.items()}
         unplanned = [
             {"account_id": int(d.id), "name": names.get(d.id, ""), "reason": d.reason}
@@ -57,6 +68,31 @@ def plan_week(
         "unplanned": unplanned,
         "today": _today_change(today, before, stored.get(today)) if today in days else None,
     }
+
+
+def _pins(route) -> set[int]:
+    """The stops still to visit that the rep pinned to the route's day (or moved there)."""
+    if route is None:
+        return set()
+    return {s["account_id"] for s in route.stops if s.get("pinned") and s["status"] == "planned"}
+
+
+def _pinned_elsewhere(pins: dict[date, set[int]], day: date) -> set[int]:
+    """Accounts pinned to another open day: they are not planned on ``day`` as well."""
+    others = set().union(*(p for d, p in pins.items() if d != day))
+    return others - pins[day]
+
+
+def _pin_notes(route, pinned: set[int]) -> list[str]:
+    """What the week plan did with the day's pins: kept, or why one could not be."""
+    if not pinned:
+        return []
+    on_day = {s["account_id"]: s["name"] for s in route.stops}
+    names = [on_day[i] for i in sorted(pinned) if i in on_day]
+    notes = [f"Kept on this day (pinned): {name}" for name in names]
+    lost = {d["account_id"]: d["name"] for d in route.dropped if d["account_id"] in pinned}
+    notes += [f"Pinned but not kept: {name} (closed that day)" for name in lost.values()]
+    return notes
 
 
 def _open_stops(route) -> list[tuple[int, str]]:

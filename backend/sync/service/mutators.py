@@ -24,8 +24,9 @@ from backend.pipeline.schemas import OpportunitySchema
 from backend.pipeline.service import opportunities
 from backend.routes.models import RoutePlan
 from backend.routes.service import route_stops
-from backend.sync.service.pull import account_in_scope, route_json
+from backend.sync.service.pull import account_in_scope, route_json, touch_json
 from backend.touches import service as touches
+from backend.touches.models import Touch
 from backend.users.models import User
 from sync import Mutation, PushResult, Reason, Status
 
@@ -290,6 +291,25 @@ def _route_reorder(b: Batch, m: Mutation, p: sync.RouteReorder) -> PushResult:
     return sync.applied(m)
 
 
+def _follow_up_update(b: Batch, m: Mutation, p: sync.FollowUpUpdate) -> PushResult:
+    """Mark a follow-up done (or open again) or move it to another day, merged field by field.
+
+    Touches carry no version, so the merge compares values: a field the server still holds as
+    the device saw it (``base``) is written; one changed since to something else (the other
+    device moved it to another day) is a conflict the rep sees. The touch may have been logged
+    earlier in the same push (it is read after the batch's touches went in).
+    """
+    touch = db.session.get(Touch, p.touch_id)
+    if touch is None or touch.rep_id != b.actor.id:
+        return sync.rejected(m, Reason.NOT_FOUND)
+    editable = sync.EDITABLE_FOLLOW_UP_FIELDS
+    # Versions that never match: every field is judged by its base value alone.
+    merge = sync.merge_fields(touches.follow_up_values(touch), 1, 0, p.base, p.changes, editable)
+    if merge.changes_anything:
+        touches.update_follow_up(b.actor, touch, dict(merge.writes), p.at or datetime.now(UTC))
+    return merge.result(m, touch_json(touch))
+
+
 APPLY: dict[str, Callable[[Batch, Mutation, Any], PushResult]] = {
     sync.MutationName.TOUCH_LOG: _touch_log,
     sync.MutationName.ACCOUNT_UPDATE: _account_update,
@@ -297,6 +317,7 @@ APPLY: dict[str, Callable[[Batch, Mutation, Any], PushResult]] = {
     sync.MutationName.ROUTE_REORDER: _route_reorder,
     sync.MutationName.OPPORTUNITY_UPDATE: _opportunity_update,
     sync.MutationName.OPPORTUNITY_CREATE: _opportunity_create,
+    sync.MutationName.FOLLOW_UP_UPDATE: _follow_up_update,
 }
 
 

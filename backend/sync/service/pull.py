@@ -94,6 +94,10 @@ def touch_json(touch: Touch) -> dict[str, Any]:
         "notes": touch.notes,
         "next_step": touch.next_step,
         "next_step_on": touch.next_step_on.isoformat() if touch.next_step_on else None,
+        "follow_up_done": touch.follow_up_done_at is not None,
+        "follow_up_done_at": touch.follow_up_done_at.isoformat()
+        if touch.follow_up_done_at
+        else None,
         "duration_minutes": touch.duration_minutes,
         "checkin": {
             "lat": touch.checkin_lat,

@@ -78,11 +78,44 @@ export async function updateAccount(accountId, changes) {
   });
 }
 
+const FOLLOW_UP_FIELDS = ['follow_up_done', 'next_step_on'];
+
+function followUpOf(touch) {
+  return { follow_up_done: Boolean(touch.follow_up_done), next_step_on: touch.next_step_on ?? null };
+}
+
+/**
+ * Mark a follow-up done ({follow_up_done: true}, or false to reopen it) or move it to another day
+ * ({next_step_on: 'YYYY-MM-DD'}), offline like the touch; the base lets the server spot a clash.
+ */
+export async function updateFollowUp(touchId, changes) {
+  const touch = await db.touches.get(touchId);
+  if (!touch) throw new Error('Unknown follow-up');
+  const current = followUpOf(touch);
+  const real = FOLLOW_UP_FIELDS.filter((f) => f in changes && changes[f] !== current[f]);
+  if (!real.length) return null;
+  return mutate('follow_up.update', {
+    touch_id: touchId,
+    base: Object.fromEntries(real.map((f) => [f, current[f]])),
+    changes: Object.fromEntries(real.map((f) => [f, changes[f]])),
+    at: new Date().toISOString(),
+  });
+}
+
 /** Conflict resolution: keep my values, re-sent with the server's row as the new base. */
 export async function keepMine(conflict) {
   const server = conflict.server || {};
-  await db.transaction('rw', [db.conflicts, db.accounts, db.routes, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.conflicts, db.accounts, db.routes, db.touches, db.outbox, db.meta], async () => {
     await db.conflicts.delete(conflict.id);
+    if (conflict.name === 'follow_up.update') {
+      await mutate('follow_up.update', {
+        touch_id: server.id,
+        base: Object.fromEntries(conflict.fields.map((f) => [f, followUpOf(server)[f]])),
+        changes: conflict.mine,
+        at: new Date().toISOString(),
+      });
+      return;
+    }
     if (conflict.name === 'stop.update') {
       await mutate('stop.update', {
         route_id: conflict.route_id,
@@ -109,10 +142,11 @@ export async function keepMine(conflict) {
 
 /** Conflict resolution: take the server's values (already stored locally) and forget mine. */
 export async function takeServer(conflict) {
-  await db.transaction('rw', [db.conflicts, db.accounts, db.routes], async () => {
+  await db.transaction('rw', [db.conflicts, db.accounts, db.routes, db.touches], async () => {
     // A stop conflict stored the server's whole route when it arrived; nothing more to write.
     if (conflict.server && conflict.name !== 'stop.update') {
-      await (conflict.name === 'route.reorder' ? db.routes : db.accounts).put(conflict.server);
+      const table = { 'route.reorder': db.routes, 'follow_up.update': db.touches }[conflict.name] || db.accounts;
+      await table.put(conflict.server);
     }
     await db.conflicts.delete(conflict.id);
   });

@@ -41,6 +41,15 @@ export const mutators = {
       await db.routes.put({ ...route, stops });
     },
   },
+  // A follow-up (a touch's dated next step) marked done or open again, or moved to another day.
+  'follow_up.update': {
+    tables: ['touches'],
+    async apply(args) {
+      const patch = { ...args.changes };
+      if ('follow_up_done' in patch) patch.follow_up_done_at = patch.follow_up_done ? args.at ?? new Date().toISOString() : null;
+      await db.touches.update(args.touch_id, patch);
+    },
+  },
   'route.reorder': {
     tables: ['routes'],
     async apply(args) {

@@ -2,7 +2,7 @@
 // server's reason (sync-core.js writes them) until the rep has read and dismissed them.
 import { db, getMeta } from './db.js';
 
-const NOUNS = { 'account.update': 'account edit', 'stop.update': 'stop update', 'route.reorder': 'route order' };
+const NOUNS = { 'account.update': 'account edit', 'stop.update': 'stop update', 'route.reorder': 'route order', 'follow_up.update': 'follow-up change' };
 
 function noun(row) {
   return row.name === 'touch.log' ? row.args?.type || 'visit' : NOUNS[row.name] || 'change';

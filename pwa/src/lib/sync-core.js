@@ -4,6 +4,7 @@
 import { db, getMeta, setMeta, CACHE_TABLES } from './db.js';
 import { request, ApiError, setCsrfToken } from './api.js';
 import { getClientId, peek, rebasePending, dropAcknowledged } from './outbox.js';
+import { mutators } from './mutators.js';
 import { PUSH_BATCH, PULL_LIMIT, SCHEMA_VERSION } from './config.js';
 
 /** A stop that retrying soon will not fix (app update, new login, a client bug). */
@@ -98,7 +99,7 @@ export async function applyResults(userId, batch, body) {
         await db.conflicts.put({
           id: m.id,
           name: m.name,
-          account_id: m.args.account_id ?? null,
+          account_id: m.args.account_id ?? r.server?.account_id ?? null,
           route_id: m.args.route_id ?? null,
           fields,
           mine: m.name === 'route.reorder' ? { order: m.args.order }
@@ -111,10 +112,13 @@ export async function applyResults(userId, batch, body) {
         });
         if (r.server && m.name === 'account.update') await db.accounts.put(r.server);
         if (r.server && (m.name === 'route.reorder' || isStop)) await db.routes.put(r.server);
+        if (r.server && m.name === 'follow_up.update') await db.touches.put(r.server);
       } else if (status === 'rejected') {
         summary.rejected++;
         // Undo the optimistic change: a rejected touch never reached the server.
         if (m.name === 'touch.log') await db.touches.delete(m.args.id);
+        // A follow-up edit the server refused: back to what the device had before it.
+        if (m.name === 'follow_up.update') await mutators['follow_up.update'].apply({ ...m.args, changes: m.args.base, at: null });
         await recordRejection(userId, m, r);
       }
     }

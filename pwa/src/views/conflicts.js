@@ -9,7 +9,7 @@ import { syncNow, syncState } from '../lib/sync.js';
 import { ago } from '../lib/dates.js';
 import { dismissRejected, listRejected } from '../lib/rejected.js';
 
-const NAMES = { 'touch.log': 'Logged touch', 'account.update': 'Account edit', 'stop.update': 'Stop status', 'route.reorder': 'Route order' };
+const NAMES = { 'touch.log': 'Logged touch', 'account.update': 'Account edit', 'stop.update': 'Stop status', 'route.reorder': 'Route order', 'follow_up.update': 'Follow-up' };
 
 function show(v) {
   if (v === null || v === undefined || v === '') return '(empty)';
@@ -20,7 +20,7 @@ function show(v) {
 function detail(r) {
   const a = r.args || {};
   if (r.name === 'touch.log') return [a.occurred_at && new Date(a.occurred_at).toLocaleString(), a.outcome, a.notes, a.next_step].filter(Boolean).join(' · ');
-  if (r.name === 'account.update') return Object.entries(a.changes || {}).map(([k, v]) => `${k}: ${show(v)}`).join(' · ');
+  if (r.name === 'account.update' || r.name === 'follow_up.update') return Object.entries(a.changes || {}).map(([k, v]) => `${k}: ${show(v)}`).join(' · ');
   if (r.name === 'stop.update') return [a.status, a.skip_reason].filter(Boolean).join(' · ');
   return '';
 }

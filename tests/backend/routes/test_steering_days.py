@@ -141,3 +141,49 @@ def test_planning_the_week_reports_what_it_did_to_today(rep_week):
     assert sorted(report["added"]) == sorted(n for i, n in now.items() if i not in before)
     assert sorted(report["removed"]) == sorted(n for i, n in before.items() if i not in now)
     assert report["changed"] == (set(now) != set(before) or report["reordered"])
+
+
+def test_a_stop_moved_to_thursday_stays_there_pinned_when_the_week_is_replanned(rep_week):
+    client, _, _, _ = rep_week
+    # Next week, so every working day of it is still open to the week plan.
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    tue, thu = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=3)).isoformat()
+    tuesday = client.post(f"/api/routes/{tue}/plan").get_json()
+    stop = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]
+    answer = client.post(
+        f"/api/routes/{tue}/stops/{stop['account_id']}/move",
+        json={"to": thu, "base_version": tuesday["version"]},
+    )
+    assert answer.status_code == 200, answer.get_json()
+
+    week = client.post(f"/api/routes/week/{monday.isoformat()}/plan")
+    assert week.status_code == 200, week.get_json()
+    days = {d["date"]: d for d in week.get_json()["days"]}
+    kept = _stop(days[thu], stop["account_id"])
+    assert kept is not None and kept["pinned"] is True
+    assert f"Kept on this day (pinned): {stop['name']}" in days[thu]["notes"]
+    # Nowhere else that week: the rep moved it to Thursday.
+    assert [d for d, route in days.items() if _stop(route, stop["account_id"])] == [thu]
+    # What is stored is what was answered, and a second week plan keeps it again.
+    assert _stop(client.get(f"/api/routes/{thu}").get_json(), stop["account_id"])["pinned"]
+    again = client.post(f"/api/routes/week/{monday.isoformat()}/plan").get_json()
+    thursday = next(d for d in again["days"] if d["date"] == thu)
+    assert _stop(thursday, stop["account_id"])["pinned"] is True
+
+
+def test_a_stop_pinned_on_a_day_is_kept_there_by_the_week_plan(rep_week):
+    client, _, _, spare = rep_week
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    wed = (monday + timedelta(days=2)).isoformat()
+    route = client.post(f"/api/routes/{wed}/plan").get_json()
+    order = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])]
+    # The rep adds an account nothing is due at and pins it (the Today screen's "add" and pin).
+    route = client.put(
+        f"/api/routes/{wed}/stops",
+        json={"order": [*order, spare.id], "base_version": route["version"], "pinned": [spare.id]},
+    )
+    assert route.status_code == 200, route.get_json()
+    week = client.post(f"/api/routes/week/{monday.isoformat()}/plan").get_json()
+    wednesday = next(d for d in week["days"] if d["date"] == wed)
+    assert _stop(wednesday, spare.id)["pinned"] is True
+    assert "Kept on this day (pinned): Spare" in wednesday["notes"]
