@@ -299,12 +299,26 @@ def plan_day(
     """Plan (or re-plan from scratch) the rep's day and store it.
 
     ``policy`` "horizon" (the default, ``settings.policy``) makes the day the first day of a plan
-    for the rest of the period; "day" plans the day on its own, as before the horizon.
+    for the rest of the period; "day" plans the day on its own, as before the horizon. Stops the
+    rep pinned to the day (or moved to it from another day) stay on it, pinned: planning the day
+    again, or the morning's team plan, never undoes what the rep decided.
     """
-    day_problem, plan = _plan(
-        rep, day, time_limit=time_limit, workers=workers, settings=settings, policy=policy
+    existing = get_day(rep, day)
+    pins = (
+        {s["account_id"] for s in existing.stops if s.get("pinned") and s["status"] == "planned"}
+        if existing is not None
+        else set()
     )
-    return store_plan(rep, day, day_problem, plan)
+    day_problem, plan = _plan(
+        rep,
+        day,
+        time_limit=time_limit,
+        workers=workers,
+        settings=settings,
+        policy=policy,
+        **({"must": pins} if pins else {}),
+    )
+    return store_plan(rep, day, day_problem, plan, pinned=pins)
 
 
 def _plan(

@@ -187,3 +187,23 @@ def test_a_stop_pinned_on_a_day_is_kept_there_by_the_week_plan(rep_week):
     wednesday = next(d for d in week["days"] if d["date"] == wed)
     assert _stop(wednesday, spare.id)["pinned"] is True
     assert "Kept on this day (pinned): Spare" in wednesday["notes"]
+
+
+def test_planning_the_day_again_keeps_a_stop_moved_to_it(rep_week):
+    # The rep moves a Tuesday stop to Wednesday; Wednesday morning the day is planned (by the
+    # rep or the team's morning run): the moved stop is still there, and still pinned.
+    client, _, _, _ = rep_week
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    day, wed = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=2)).isoformat()
+    tuesday = client.post(f"/api/routes/{day}/plan").get_json()
+    moved = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]["account_id"]
+    answer = client.post(
+        f"/api/routes/{day}/stops/{moved}/move",
+        json={"to": wed, "base_version": tuesday["version"]},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    for _ in range(2):
+        planned = client.post(f"/api/routes/{wed}/plan")
+        assert planned.status_code in (200, 201), planned.get_json()
+        stop = _stop(planned.get_json(), moved)
+        assert stop is not None and stop["pinned"] is True
