@@ -48,6 +48,23 @@ def _stop(route, account_id):
     return next((s for s in route["stops"] if s["account_id"] == account_id), None)
 
 
+def _next_monday() -> date:
+    """Next week's Monday: every day of that week is still open to planning."""
+    return date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+
+
+def _move_first_stop(client, day: str, to: str) -> dict:
+    """Plan ``day``, move its first stop to ``to``; the stop as it was on ``day``."""
+    planned = client.post(f"/api/routes/{day}/plan").get_json()
+    stop = sorted(planned["stops"], key=lambda s: s["seq"])[0]
+    answer = client.post(
+        f"/api/routes/{day}/stops/{stop['account_id']}/move",
+        json={"to": to, "base_version": planned["version"]},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return stop
+
+
 def test_booking_an_appointment_makes_it_a_fixed_stop_of_that_days_route(rep_week):
     client, _, _, spare = rep_week
     before = client.post(f"/api/routes/{DAY}/plan").get_json()
@@ -81,15 +98,9 @@ def test_an_appointment_that_cannot_fit_is_refused_and_nothing_is_booked(rep_wee
 def test_moving_a_stop_to_another_day_of_the_week(rep_week):
     client, _, _, _ = rep_week
     # Next week: days that are not over (a move to a past day is refused, below).
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    monday = _next_monday()
     day, wed = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=2)).isoformat()
-    tuesday = client.post(f"/api/routes/{day}/plan").get_json()
-    moved = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]["account_id"]
-    answer = client.post(
-        f"/api/routes/{day}/stops/{moved}/move",
-        json={"to": wed, "base_version": tuesday["version"]},
-    )
-    assert answer.status_code == 200, answer.get_json()
+    moved = _move_first_stop(client, day, wed)["account_id"]
     assert _stop(client.get(f"/api/routes/{day}").get_json(), moved) is None
     wednesday = client.get(f"/api/routes/{wed}").get_json()
     assert _stop(wednesday, moved)["pinned"] is True
@@ -145,16 +156,9 @@ def test_planning_the_week_reports_what_it_did_to_today(rep_week):
 
 def test_a_stop_moved_to_thursday_stays_there_pinned_when_the_week_is_replanned(rep_week):
     client, _, _, _ = rep_week
-    # Next week, so every working day of it is still open to the week plan.
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    monday = _next_monday()
     tue, thu = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=3)).isoformat()
-    tuesday = client.post(f"/api/routes/{tue}/plan").get_json()
-    stop = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]
-    answer = client.post(
-        f"/api/routes/{tue}/stops/{stop['account_id']}/move",
-        json={"to": thu, "base_version": tuesday["version"]},
-    )
-    assert answer.status_code == 200, answer.get_json()
+    stop = _move_first_stop(client, tue, thu)
 
     week = client.post(f"/api/routes/week/{monday.isoformat()}/plan")
     assert week.status_code == 200, week.get_json()
@@ -173,7 +177,7 @@ def test_a_stop_moved_to_thursday_stays_there_pinned_when_the_week_is_replanned(
 
 def test_a_stop_pinned_on_a_day_is_kept_there_by_the_week_plan(rep_week):
     client, _, _, spare = rep_week
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    monday = _next_monday()
     wed = (monday + timedelta(days=2)).isoformat()
     route = client.post(f"/api/routes/{wed}/plan").get_json()
     order = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])]
@@ -193,15 +197,9 @@ def test_planning_the_day_again_keeps_a_stop_moved_to_it(rep_week):
     # The rep moves a Tuesday stop to Wednesday; Wednesday morning the day is planned (by the
     # rep or the team's morning run): the moved stop is still there, and still pinned.
     client, _, _, _ = rep_week
-    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(days=7)
+    monday = _next_monday()
     day, wed = (monday + timedelta(days=1)).isoformat(), (monday + timedelta(days=2)).isoformat()
-    tuesday = client.post(f"/api/routes/{day}/plan").get_json()
-    moved = sorted(tuesday["stops"], key=lambda s: s["seq"])[0]["account_id"]
-    answer = client.post(
-        f"/api/routes/{day}/stops/{moved}/move",
-        json={"to": wed, "base_version": tuesday["version"]},
-    )
-    assert answer.status_code == 200, answer.get_json()
+    moved = _move_first_stop(client, day, wed)["account_id"]
     for _ in range(2):
         planned = client.post(f"/api/routes/{wed}/plan")
         assert planned.status_code in (200, 201), planned.get_json()
