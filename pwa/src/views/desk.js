@@ -75,8 +75,7 @@ function DeskItem({ item, account, onCall }) {
   const what = `${TYPE[item.touch_type] || item.touch_type} ${item.account_name}`;
   return html`<li class="list__item" data-account=${item.account_id} data-type=${item.touch_type}>
     <div class="list__main desk__main">
-      <span class="list__title"><a href=${`/accounts/${item.account_id}`}>${item.account_name}</a>
-        · ${TYPE[item.touch_type] || item.touch_type} · ${item.minutes} min</span>
+      <span class="list__title"><a href=${`/accounts/${item.account_id}`}>${item.account_name}</a>${` · ${TYPE[item.touch_type] || item.touch_type} · ${item.minutes} min`}</span>
       <span class="muted">Tier ${item.tier} · ${item.reason}</span>
     </div>
     <div class="actions desk__actions">
