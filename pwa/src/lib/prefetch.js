@@ -1,5 +1,6 @@
-// Fetches what the rep needs offline that the pull feed may not carry in full: today's route and
-// the due list (the day rolling over changes no server row, so pull alone would not refresh it).
+// Fetches what the rep needs offline that the pull feed may not carry in full: today's route,
+// the due list and today's calls and emails (the day rolling over changes no server row, so pull
+// alone would not refresh them).
 // The week's stored routes come too (GET /api/routes/week/<monday> only reads; planning the
 // week is a POST the rep asks for on the Week screen). Called after a successful sync on
 // start/online/login; any failure here is harmless (the next trigger tries again).
@@ -7,6 +8,7 @@ import { db, getMeta, setMeta } from './db.js';
 import { api } from './api.js';
 import { storeServerRows, replaceDue } from './sync-core.js';
 import { mondayOf, todayIn } from './dates.js';
+import { fetchDesk } from './desk.js';
 
 export async function prefetch() {
   const user = await getMeta('user');
@@ -30,4 +32,7 @@ export async function prefetch() {
       await setMeta('due_fetched_at', new Date().toISOString());
     }
   } catch { /* ignore */ }
+  try {
+    await fetchDesk(user, today);
+  } catch { /* offline or an old server: the last list stays */ }
 }

@@ -8,6 +8,7 @@ import { updateAccount } from '../lib/actions.js';
 import { WEEKDAYS, formatWindows, localDateTime } from '../lib/dates.js';
 import { accountKey } from './keys.js';
 import { BookAppointment } from './book-appointment.js';
+import { LogCallOffer } from './log-call-offer.js';
 
 const TYPE_LABEL = { visit: 'Visit', call: 'Call', email: 'Email' };
 const OUTCOME_LABEL = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative', no_contact: 'No contact' };
@@ -37,12 +38,7 @@ export function AccountView({ params, query, user }) {
             <${StatusChip} status=${d.status} /></li>`)}
         </ul>`}
     </section>
-    ${called && html`<div class="notice stack" role="status" data-testid="log-call-offer">
-      <p>Called ${called}? Log the call while it is fresh.</p>
-      <div class="actions">
-        <a class="btn btn--primary" href=${`/accounts/${params.id}/log?type=call`}>Log the call</a>
-        <button class="btn" onClick=${() => setCalled(null)}>Not now</button>
-      </div></div>`}
+    ${called && html`<${LogCallOffer} who=${called} href=${`/accounts/${params.id}/log?type=call`} onDismiss=${() => setCalled(null)} />`}
     <section aria-labelledby="log-h">
       <h2 id="log-h">Log a touch</h2>
       <div class="actions actions--grid">

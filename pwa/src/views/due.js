@@ -1,9 +1,13 @@
-// Due & overdue: most urgent first, each with the reason it is due.
+// Due & overdue: today's calls and emails (the desk plan, a lazy chunk), then every due touch,
+// most urgent first, each with the reason it is due.
 import { useState } from 'preact/hooks';
+import { lazy, Suspense } from 'preact/compat';
 import { html } from './html.js';
 import { useLive, usePageTitle } from './hooks.js';
 import { StatusChip, Empty } from './ui.js';
 import { db } from '../lib/db.js';
+
+const DeskToday = lazy(() => import('./desk.js').then((m) => m.DeskToday));
 
 const FILTERS = [
   ['overdue', 'Overdue'],
@@ -11,7 +15,7 @@ const FILTERS = [
   ['all', 'All'],
 ];
 
-export function DueList() {
+export function DueList({ user }) {
   const [filter, setFilter] = useState('all');
   usePageTitle('Due');
   const items = useLive(() => db.due.toArray(), [], []);
@@ -21,6 +25,8 @@ export function DueList() {
   const overdue = items.filter((d) => d.status === 'overdue').length;
   return html`
     <h1 tabindex="-1">Due & overdue</h1>
+    ${user?.role === 'rep' && html`<${Suspense} fallback=${null}><${DeskToday} user=${user} /><//>`}
+    <h2>Everything due</h2>
     <p class="muted">${overdue} overdue · ${items.length} in total</p>
     <div class="segmented" role="group" aria-label="Filter">
       ${FILTERS.map(([v, label]) => html`<button class="btn btn--small" aria-pressed=${filter === v ? 'true' : 'false'} onClick=${() => setFilter(v)}>${label}</button>`)}

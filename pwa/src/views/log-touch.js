@@ -35,7 +35,8 @@ export function LogTouch({ params, query }) {
   // Opened from "Check out & log": saving the visit also marks that route's stop done.
   const routeParam = query.get('route');
   const checkout = routeParam ? accountKey(routeParam) : null; // same id rule as accounts
-  const back = checkout != null ? '/' : `/accounts/${params.id}`;
+  // Opened from the Due screen's calls and emails: saving (or cancelling) goes back there.
+  const back = checkout != null ? '/' : query.get('from') === 'due' ? '/due' : `/accounts/${params.id}`;
 
   async function save(e) {
     e.preventDefault();
