@@ -167,22 +167,20 @@ def _touch_run(b: Batch, run: list[Mutation]) -> list[PushResult]:
     Equivalent to the general path (same ``check_touch`` on the same rows, in the same order),
     which takes over if the bulk insert fails or loses a race for a UUID: the savepoint around
     the insert is rolled back and each mutation is applied on its own, as before.
+
+    The run is first decided without looking its UUIDs up in ``touches``: new UUIDs are the
+    rule, and the INSERT's ON CONFLICT tells if one was stored already (then the general path
+    decides with the stored rows). A rejection is decided again with them, because a stored
+    UUID is answered before scope (a retry of an applied touch stays applied).
     """
-    reps_before = dict(b.touch_reps)
     now = datetime.now(UTC)
-    outcomes: list[PushResult] = []
-    rows: list[dict[str, Any]] = []
-    for m in run:
-        try:
-            values = decide_touch(b, m.payload, now)
-        except DomainError as err:
-            outcomes.append(domain_answer(m, err))
-        except _BAD_VALUE as err:
-            outcomes.append(_bad_value(m, err))
-        else:
-            outcomes.append(sync.applied(m))
-            if values is not None:
-                rows.append(values)
+    reps_before = dict(b.touch_reps)
+    outcomes, rows, refused = _decide_run(b, run, now)
+    if refused:
+        b.touch_reps = reps_before
+        _load_touch_reps(b, run)
+        reps_before = dict(b.touch_reps)
+        outcomes, rows, _ = _decide_run(b, run, now)
     if not rows:
         return outcomes
     try:
@@ -190,8 +188,40 @@ def _touch_run(b: Batch, run: list[Mutation]) -> list[PushResult]:
             _insert_touches(b.actor, rows)
     except (*_BAD_VALUE, _Contended):
         b.touch_reps = reps_before
+        _load_touch_reps(b, run)
         return [_apply_one(b, m) for m in run]
     return outcomes
+
+
+def _decide_run(
+    b: Batch, run: list[Mutation], now: datetime
+) -> tuple[list[PushResult], list[dict[str, Any]], bool]:
+    """Each mutation's answer, the rows to insert, and whether any was refused."""
+    outcomes: list[PushResult] = []
+    rows: list[dict[str, Any]] = []
+    refused = False
+    for m in run:
+        try:
+            values = decide_touch(b, m.payload, now)
+        except DomainError as err:
+            outcomes.append(domain_answer(m, err))
+            refused = True
+        except _BAD_VALUE as err:
+            outcomes.append(_bad_value(m, err))
+            refused = True
+        else:
+            outcomes.append(sync.applied(m))
+            if values is not None:
+                rows.append(values)
+    return outcomes, rows, refused
+
+
+def _load_touch_reps(b: Batch, run: list[Mutation]) -> None:
+    """Who stored each of the run's touch UUIDs, where one is stored (this transaction included)."""
+    ids = {m.payload.id for m in run} - b.touch_reps.keys()
+    if ids:
+        found = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(ids)))
+        b.touch_reps.update({tid: rep for tid, rep in found})
 
 
 def _insert_touches(actor: User, rows: list[dict[str, Any]]) -> None:
@@ -262,17 +292,15 @@ def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.Logge
 
 
 def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
-    """Bulk-load the accounts, touches, ownership history and routes the batch refers to."""
+    """Bulk-load the accounts, ownership history, routes and deals the batch refers to (touch
+    UUIDs are looked up only when a run needs it, ``_touch_run``)."""
     account_ids: set[Any] = set()
-    touch_ids: set[str] = set()
     route_ids: set[Any] = set()
     opportunity_ids: set[Any] = set()
     for m in mutations:
         p = m.payload
         if isinstance(p, sync.TouchLog | sync.AccountUpdate | sync.OpportunityCreate):
             account_ids.add(p.account_id)
-        if isinstance(p, sync.TouchLog):
-            touch_ids.add(p.id)
         if isinstance(p, sync.StopUpdate | sync.RouteReorder):
             route_ids.add(p.route_id)
         if isinstance(p, sync.OpportunityUpdate):
@@ -300,9 +328,6 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
         )
         for h in history:
             batch.owned.setdefault(h.account_id, []).append((h.from_at, h.to_at))
-    if touch_ids:
-        rows = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(touch_ids)))
-        batch.touch_reps = {tid: rep for tid, rep in rows}
     int_routes = [i for i in route_ids if isinstance(i, int)]
     if int_routes:
         for route in db.session.scalars(select(RoutePlan).where(RoutePlan.id.in_(int_routes))):
