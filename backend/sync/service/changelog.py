@@ -11,10 +11,11 @@ puller's cursor can never pass a number a running transaction will still commit
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, func, select, text
+from sqlalchemy import Insert, Select, bindparam, event, func, select, text
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import Account
@@ -39,6 +40,8 @@ _SYNCABLE = {
     Opportunity: "opportunity",
 }
 _installed = False
+# A row of ``_audiences()``: an account's id, owner_id, territory_id, deleted_at, created_at.
+Audience = Any
 
 
 def install(app: Flask) -> None:
@@ -100,10 +103,32 @@ def _before_commit(session: Session) -> None:
         write_pending(session)
 
 
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 def lock(session: Session) -> None:
     """Serialise writers of the change log until this transaction ends (no-op on SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SYNC_CHANGE_LOCK})
+        session.execute(_LOCK, {"k": SYNC_CHANGE_LOCK})
+
+
+# Statements every write sends are built once (``@cache``): building one and its cache key
+# again per request cost about as much as running it.
+@cache
+def _changes_insert() -> Insert:
+    # RETURNING lets SQLAlchemy send one multi-row INSERT per 1,000 rows ("insertmanyvalues")
+    # instead of a statement per row, so the lock is held for a round trip or two.
+    table = SyncChange.__table__
+    return table.insert().returning(table.c.seq)
+
+
+@cache
+def _audiences() -> Select:
+    """Who receives each account's changes (``ids``): only the columns the rows need, not
+    whole accounts (a push's touches need their account's owner and territory)."""
+    return select(
+        Account.id, Account.owner_id, Account.territory_id, Account.deleted_at, Account.created_at
+    ).where(Account.id.in_(bindparam("ids", expanding=True)))
 
 
 def write_pending(session: Session) -> int:
@@ -118,10 +143,7 @@ def write_pending(session: Session) -> int:
         return 0
     lock(session)
     now = utcnow()
-    # RETURNING lets SQLAlchemy send one multi-row INSERT per 1,000 rows ("insertmanyvalues")
-    # instead of a statement per row, so the lock is held for a round trip or two.
-    table = SyncChange.__table__
-    session.execute(table.insert().returning(table.c.seq), [{**r, "created_at": now} for r in rows])
+    session.execute(_changes_insert(), [{**r, "created_at": now} for r in rows])
     return len(rows)
 
 
@@ -155,9 +177,7 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
     edited = {int(i) for e, i in details if e == "account"}
     wanted = edited | {d["account_id"] for d in touches.values() if "account_id" in d}
     accounts = (
-        {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(wanted)))}
-        if wanted
-        else {}
+        {a.id: a for a in session.execute(_audiences(), {"ids": sorted(wanted)})} if wanted else {}
     )
     route_ids = [int(i) for e, i in details if e == "route"]
     route_reps: dict[int, int] = {}
@@ -242,7 +262,7 @@ def _last_audience(
 
 
 def _previous(
-    account: Account, extra: dict[str, Any], before: dict[int, tuple[Any, Any]]
+    account: Audience, extra: dict[str, Any], before: dict[int, tuple[Any, Any]]
 ) -> tuple[Any, Any]:
     """(owner, territory) the account's audience had before this transaction."""
     if account.id in before:
@@ -255,7 +275,7 @@ def _previous(
 
 
 def _account_rows(
-    account: Account,
+    account: Audience,
     previous: tuple[Any, Any],
     history: dict[int, list[str]],
     due_reps: set[int],
@@ -283,7 +303,7 @@ _CHUNK = 500  # ids per IN (...) list
 
 
 def _close_ownerships(
-    session: Session, accounts: dict[int, Account], previous: dict[int, tuple[Any, Any]]
+    session: Session, accounts: dict[int, Audience], previous: dict[int, tuple[Any, Any]]
 ) -> dict[int, list[str]]:
     """Remember that each previous owner owned their account until now (offline touches rely
     on it), and return the touch ids of the accounts a new live owner must receive.
@@ -335,7 +355,7 @@ def _close_ownerships(
 
 
 def _touch_rows(
-    touch_id: str, touch: dict[str, Any], account: Account | None, due_reps: set[int]
+    touch_id: str, touch: dict[str, Any], account: Audience | None, due_reps: set[int]
 ) -> list[dict]:
     rep_id = touch["rep_id"]
     territory = account.territory_id if account is not None else None

@@ -15,10 +15,11 @@ the list itself then (the PWA's prefetch reads ``GET /api/cadence/due``).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 
 import sync
 from backend.accounts.models import Account
@@ -114,14 +115,38 @@ def sync_state() -> tuple[int, int, int]:
 
     A database that never pruned is epoch 1, horizon 0.
     """
-    epoch, horizon, high = db.session.execute(
-        select(
-            select(SyncState.epoch).where(SyncState.id == 1).scalar_subquery(),
-            select(SyncState.tombstone_horizon_seq).where(SyncState.id == 1).scalar_subquery(),
-            select(func.max(SyncChange.seq)).scalar_subquery(),
-        )
-    ).one()
+    epoch, horizon, high = db.session.execute(_state_stmt()).one()
     return (epoch or 1, horizon or 0, high or 0)
+
+
+# Statements every pull sends are built once (``@cache``): building one and its cache key again
+# per request costs about as much as running it.
+@cache
+def _state_stmt() -> Select:
+    return select(
+        select(SyncState.epoch).where(SyncState.id == 1).scalar_subquery(),
+        select(SyncState.tombstone_horizon_seq).where(SyncState.id == 1).scalar_subquery(),
+        select(func.max(SyncChange.seq)).scalar_subquery(),
+    )
+
+
+@cache
+def _changes_stmt(scoped: bool, managed: bool) -> Select:
+    """The page's change rows after ``from_seq`` up to ``high_seq``; ``scoped``: only the rows
+    for ``user_id`` or everyone (and, with ``managed``, the ``territories``)."""
+    stmt = (
+        select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
+        .where(SyncChange.seq > bindparam("from_seq"), SyncChange.seq <= bindparam("high_seq"))
+        .order_by(SyncChange.seq)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if scoped:
+        everyone = and_(SyncChange.rep_id.is_(None), SyncChange.territory_id.is_(None))
+        mine = [SyncChange.rep_id == bindparam("user_id"), everyone]
+        if managed:
+            mine.append(SyncChange.territory_id.in_(bindparam("territories", expanding=True)))
+        stmt = stmt.where(or_(*mine))
+    return stmt
 
 
 def today_for(user: User, now: datetime | None = None) -> date:
@@ -138,19 +163,16 @@ def pull(user: User, req: sync.PullRequest, *, now: datetime | None = None) -> s
     high_seq = max(high_seq, horizon)
     start = sync.pull_start(req.cursor, epoch, horizon, high_seq)
     managed = set(managed_territory_ids(user)) if user.role == "manager" else set()
-    stmt = (
-        select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
-        .where(SyncChange.seq > start.from_seq, SyncChange.seq <= high_seq)
-        .order_by(SyncChange.seq)
-        .limit(req.limit + 1)
-    )
-    if user.role != "admin":
-        everyone = and_(SyncChange.rep_id.is_(None), SyncChange.territory_id.is_(None))
-        mine = [SyncChange.rep_id == user.id, everyone]
-        if managed:
-            mine.append(SyncChange.territory_id.in_(managed))
-        stmt = stmt.where(or_(*mine))
-    rows = db.session.execute(stmt).all()
+    scoped = user.role != "admin"
+    params: dict[str, Any] = {
+        "from_seq": start.from_seq,
+        "high_seq": high_seq,
+        "limit": req.limit + 1,
+        "user_id": user.id,
+    }
+    if scoped and managed:
+        params["territories"] = sorted(managed)
+    rows = db.session.execute(_changes_stmt(scoped, scoped and bool(managed)), params).all()
     # The library decides cursor and has_more from the raw rows; what each row becomes (maybe
     # nothing, when it left the caller's scope since) is decided afterwards.
     placeholders = [(seq, Change(Entity.ACCOUNT, Op.LEAVE, 0)) for seq, *_ in rows]
@@ -244,7 +266,13 @@ def _row_id(entity: str, entity_id: str) -> int | str:
 def _by_id(model: Any, ids: list[Any]) -> dict[Any, Any]:
     if not ids:
         return {}
-    return {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return {obj.id: obj for obj in db.session.scalars(by_ids(model), {"ids": ids})}
+
+
+@cache
+def by_ids(model: Any) -> Select:
+    """``SELECT model WHERE id IN :ids`` (built once; ``ids`` is an expanding parameter)."""
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
 
 
 def _plan_change(today: date) -> Change:

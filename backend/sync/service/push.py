@@ -18,9 +18,10 @@ import itertools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Select, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
@@ -30,7 +31,7 @@ from backend.accounts.models import Account
 from backend.core import changes
 from backend.core.errors import DomainError
 from backend.core.extensions import db
-from backend.core.models import utcnow
+from backend.core.models import UTCDateTime, utcnow
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
 from backend.sync.service.mutators import (
@@ -40,6 +41,7 @@ from backend.sync.service.mutators import (
     domain_answer,
     load_opportunities,
 )
+from backend.sync.service.pull import by_ids
 from backend.touches.models import Touch
 from backend.touches.service import TouchRules
 from backend.users.models import User
@@ -88,9 +90,8 @@ def push(
     answers = {r.id: r for r in response.results}
     if entries:
         now = utcnow()
-        # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
         db.session.execute(
-            SyncMutation.__table__.insert().returning(SyncMutation.__table__.c.id),
+            _mutations_insert(),
             [
                 {
                     "id": e.id,
@@ -227,22 +228,61 @@ def _load_touch_reps(b: Batch, run: list[Mutation]) -> None:
 def _insert_touches(actor: User, rows: list[dict[str, Any]]) -> None:
     """One multi-row INSERT; a UUID that a concurrent request stored meanwhile is skipped and
     raises _Contended (only the per-mutation path can tell a retry from a reused UUID then)."""
-    stmt = (
-        _insert_for()(Touch.__table__)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(Touch.__table__.c.id)
-    )
-    inserted = db.session.execute(stmt, rows).all()
+    inserted = db.session.execute(_touches_insert(_dialect()), rows).all()
     if len(inserted) != len(rows):
         raise _Contended
     for r in rows:
         changes.record("touch", r["id"], account_id=r["account_id"], rep_id=actor.id)
 
 
-def _insert_for() -> Callable[..., Any]:
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _insert_for(dialect: str) -> Callable[..., Any]:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
-    dialect = db.session.get_bind().dialect.name
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+# The statements of every push are built once per dialect (``@cache``): building one and its
+# cache key again per request cost about as much as running it.
+@cache
+def _touches_insert(dialect: str) -> Insert:
+    return (
+        _insert_for(dialect)(Touch.__table__)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(Touch.__table__.c.id)
+    )
+
+
+@cache
+def _client_upsert(dialect: str) -> Insert:
+    """Insert the client's row or touch its ``last_seen_at``; the row comes back either way."""
+    now = bindparam("now", type_=UTCDateTime())
+    return (
+        _insert_for(dialect)(SyncClient)
+        .values(
+            user_id=bindparam("uid"),
+            client_id=bindparam("cid"),
+            last_mutation_id=0,
+            schema_version=bindparam("version"),
+            created_at=now,
+            last_seen_at=now,
+        )
+        .on_conflict_do_update(index_elements=["user_id", "client_id"], set_={"last_seen_at": now})
+        .returning(SyncClient)
+    )
+
+
+@cache
+def _logged_stmt() -> Select:
+    return select(SyncMutation).where(SyncMutation.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _mutations_insert() -> Insert:
+    # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
+    return SyncMutation.__table__.insert().returning(SyncMutation.__table__.c.id)
 
 
 def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClient:
@@ -253,21 +293,10 @@ def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClien
     write lock first, which serialises just the same (and makes the savepoints below nest inside
     a real transaction).
     """
-    now = utcnow()
-    stmt = (
-        _insert_for()(SyncClient)
-        .values(
-            user_id=user_id,
-            client_id=client_id,
-            last_mutation_id=0,
-            schema_version=schema_version,
-            created_at=now,
-            last_seen_at=now,
-        )
-        .on_conflict_do_update(index_elements=["user_id", "client_id"], set_={"last_seen_at": now})
-        .returning(SyncClient)
-    )
-    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
+    params = {"uid": user_id, "cid": client_id, "version": schema_version, "now": utcnow()}
+    return db.session.scalars(
+        _client_upsert(_dialect()), params, execution_options={"populate_existing": True}
+    ).one()
 
 
 def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.LoggedMutation]:
@@ -275,7 +304,7 @@ def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.Logge
     ids = list({m.id for m in mutations if m.id})
     if not ids:
         return {}
-    rows = db.session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))
+    rows = db.session.scalars(_logged_stmt(), {"ids": ids})
     out = {}
     for row in rows:
         # Another user's record never counts as this client's: it can only be a reused UUID.
@@ -311,7 +340,7 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     batch = Batch(actor, managed)
     int_ids = [i for i in account_ids if isinstance(i, int)]
     if int_ids:
-        for account in db.session.scalars(select(Account).where(Account.id.in_(int_ids))):
+        for account in db.session.scalars(by_ids(Account), {"ids": int_ids}):
             batch.accounts[account.id] = account
         # Ownership history only decides touches on accounts the actor does not own now (the
         # rare case: a reassignment while the phone was offline), so only those are looked up.
