@@ -123,12 +123,18 @@ def _changes_insert() -> Insert:
 
 
 @cache
-def _audiences() -> Select:
+def _audiences(locking: bool = False) -> Select:
     """Who receives each account's changes (``ids``): only the columns the rows need, not
-    whole accounts (a push's touches need their account's owner and territory)."""
-    return select(
+    whole accounts (a push's touches need their account's owner and territory).
+
+    ``locking`` (PostgreSQL): the same read takes the change-log lock (``k``) with each row.
+    """
+    columns = [
         Account.id, Account.owner_id, Account.territory_id, Account.deleted_at, Account.created_at
-    ).where(Account.id.in_(bindparam("ids", expanding=True)))
+    ]  # fmt: skip
+    if locking:
+        columns.append(func.pg_advisory_xact_lock(bindparam("k")).label("locked"))
+    return select(*columns).where(Account.id.in_(bindparam("ids", expanding=True)))
 
 
 def write_pending(session: Session) -> int:
@@ -137,11 +143,12 @@ def write_pending(session: Session) -> int:
     pending = session.info.get(_PENDING)
     if not pending:
         return 0
-    rows = _rows_for(session, pending)
+    rows, locked = _rows_for(session, pending)
     session.info[_PENDING] = []
     if not rows:
         return 0
-    lock(session)
+    if not locked:
+        lock(session)
     now = utcnow()
     session.execute(_changes_insert(), [{**r, "created_at": now} for r in rows])
     return len(rows)
@@ -157,11 +164,19 @@ def _row(entity: str, entity_id: Any, op: str, rep_id: Any = None, territory_id:
     }
 
 
-def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) -> list[dict]:
-    """Change rows for the recorded entities: one per audience, plus leaves and due markers.
+def _rows_for(
+    session: Session, pending: list[tuple[str, str, dict[str, Any]]]
+) -> tuple[list[dict], bool]:
+    """Change rows for the recorded entities: one per audience, plus leaves and due markers;
+    and whether the change-log lock is held already.
 
     The rows these refer to are loaded in bulk (the identity map only holds them weakly, so a
     batch of a thousand touches would otherwise cost a thousand selects here).
+
+    When only touches changed (a push), the read of their accounts takes the lock too, on
+    PostgreSQL: one round trip less, and the order stays the one ``write_pending`` keeps (read,
+    then lock, then draw numbers), with nothing but Python between the lock and the INSERT.
+    Other transactions (a reassignment, a departure) read more afterwards and lock separately.
     """
     details: dict[tuple[str, str], dict[str, Any]] = {}
     for entity, entity_id, extra in pending:
@@ -176,9 +191,15 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
             touches[touch_id] = {"account_id": account_id, "rep_id": rep_id}
     edited = {int(i) for e, i in details if e == "account"}
     wanted = edited | {d["account_id"] for d in touches.values() if "account_id" in d}
-    accounts = (
-        {a.id: a for a in session.execute(_audiences(), {"ids": sorted(wanted)})} if wanted else {}
+    early = (
+        bool(wanted)
+        and all(e == "touch" for e, _ in details)
+        and session.get_bind().dialect.name == "postgresql"
     )
+    params: dict[str, Any] = {"ids": sorted(wanted), "k": SYNC_CHANGE_LOCK}
+    found = session.execute(_audiences(early), params).all() if wanted else []
+    accounts = {a.id: a for a in found}
+    locked = early and bool(found)
     route_ids = [int(i) for e, i in details if e == "route"]
     route_reps: dict[int, int] = {}
     if route_ids:
@@ -211,7 +232,7 @@ def _rows_for(session: Session, pending: list[tuple[str, str, dict[str, Any]]]) 
             rows.append(_row("plan", entity_id, "put"))  # everyone: the plan is global
     rows += rows_opp
     rows += [_row("due", rep, "put", rep_id=rep) for rep in sorted(due_reps)]
-    return rows
+    return rows, locked
 
 
 def _opportunity_rows(session: Session, ids: list[int]) -> list[dict]:
