@@ -135,6 +135,18 @@ def test_a_cursor_behind_the_tombstone_horizon_is_reset(db, team, login):
     assert foreign.get_json()["reset"] is True  # another epoch
 
 
+def test_a_cursor_ahead_of_the_server_is_reset_and_gets_everything(db, team, login):
+    """A phone that synced with a server since restored from an older backup: its cursor is
+    past every committed number, so it starts again and receives its accounts."""
+    rep = login(team["a"])
+    _, cursor = pull_all(rep)
+    epoch, seq = cursor.split(".")[1:]
+    ahead = f"v1.{epoch}.{int(seq) + 1000}"
+    page = rep.get("/api/sync/pull", query_string={"cursor": ahead, "schema_version": 1}).get_json()
+    assert page["reset"] is True
+    assert {a.id for a in team["accounts"]} <= set(_ids(page["changes"], "account"))
+
+
 def test_routes_of_the_week_come_down_and_stop_updates_round_trip(db, team, login):
     rep = team["a"]
     today = datetime.now(UTC).date()
