@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from backend.core.extensions import db as _db
 from backend.routes.models import RoutePlan
-from backend.sync.service import changelog
+from backend.sync.service.prune import prune
 from tests.backend.sync.conftest import mutation, pull_all, push, touch
 
 
@@ -119,7 +119,7 @@ def test_a_cursor_behind_the_tombstone_horizon_is_reset(db, team, login):
     assert boss.delete(f"/api/accounts/{team['accounts'][0].id}").status_code == 204
     _, current = pull_all(rep)
     push(rep, [mutation(1, "touch.log", touch(team["accounts"][1].id))])
-    stats = changelog.prune(_db.session(), older_than=datetime.now(UTC) + timedelta(seconds=1))
+    stats = prune(_db.session(), older_than=datetime.now(UTC) + timedelta(seconds=1))
     _db.session.commit()
     assert stats["tombstones"] >= 1
     page = rep.get("/api/sync/pull", query_string={"cursor": early, "schema_version": 1}).get_json()
