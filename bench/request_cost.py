@@ -101,6 +101,9 @@ def _endpoints(client) -> dict:
         "GET /api/sync/pull (from empty)": pull(False),
         "GET /api/sync/pull (next)": pull(True),
         "POST /api/sync/push (1 touch)": push,
+        # What a phone's sync does (bench/load.py sync): the pull after a push ends with the
+        # rep's due list, which the push changed.
+        "push + pull (one sync)": lambda: (push(), pull(True)()),
     }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Date, Select, bindparam, select
 
 from backend.cadence.models import CadencePlanVersion
 from backend.core.extensions import db
@@ -37,9 +38,15 @@ def plan_versions() -> list[CadencePlanVersion]:
 
 def plan_at(day: date) -> CadencePlanVersion | None:
     """The plan version in force on ``day`` (None before the first one)."""
-    return db.session.scalar(
+    return db.session.scalar(_plan_at_stmt(), {"day": day})
+
+
+@cache
+def _plan_at_stmt() -> Select:
+    # Built once: every due list (so every pull after a push) reads the plan in force.
+    return (
         select(CadencePlanVersion)
-        .where(CadencePlanVersion.effective_from <= day)
+        .where(CadencePlanVersion.effective_from <= bindparam("day", type_=Date))
         .order_by(CadencePlanVersion.effective_from.desc())
         .limit(1)
     )

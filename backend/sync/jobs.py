@@ -10,7 +10,7 @@ from flask import Flask
 
 from backend.core.extensions import db
 from backend.core.jobs import start_scheduler
-from backend.sync.service import changelog
+from backend.sync.service.prune import prune
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def prune_logs(*, horizon_days: int, now: datetime | None = None) -> dict[str, i
     A client whose cursor is older than the tombstones removed gets ``reset`` on its next pull.
     """
     now = now or datetime.now(UTC)
-    report = changelog.prune(db.session, older_than=now - timedelta(days=horizon_days))
+    report = prune(db.session, older_than=now - timedelta(days=horizon_days))
     db.session.commit()
     return report
 

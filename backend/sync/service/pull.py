@@ -15,10 +15,11 @@ the list itself then (the PWA's prefetch reads ``GET /api/cadence/due``).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, true
 
 import sync
 from backend.accounts.models import Account
@@ -113,19 +114,63 @@ def touch_json(touch: Touch) -> dict[str, Any]:
     }
 
 
-def sync_state() -> tuple[int, int, int]:
-    """(epoch, tombstone horizon, highest committed seq), read in one statement (one snapshot).
+# Statements every pull sends are built once (``@cache``): building one and its cache key again
+# per request costs about as much as running it.
+@cache
+def _state_stmt() -> Select:
+    return select(
+        select(SyncState.epoch).where(SyncState.id == 1).scalar_subquery().label("epoch"),
+        select(SyncState.tombstone_horizon_seq)
+        .where(SyncState.id == 1)
+        .scalar_subquery()
+        .label("horizon"),
+        select(func.max(SyncChange.seq)).scalar_subquery().label("high"),
+    )
 
-    A database that never pruned is epoch 1, horizon 0.
-    """
-    epoch, horizon, high = db.session.execute(
+
+@cache
+def _state_and_page_stmt(scoped: bool, managed: bool) -> Select:
+    """``sync_state``'s row outer-joined to the page after ``from_seq`` (no upper bound: in one
+    snapshot no visible row is above the highest visible number): always one row at least."""
+    state = _state_stmt().subquery("state")
+    page = _page_stmt(scoped, managed).subquery("page")
+    return (
         select(
-            select(SyncState.epoch).where(SyncState.id == 1).scalar_subquery(),
-            select(SyncState.tombstone_horizon_seq).where(SyncState.id == 1).scalar_subquery(),
-            select(func.max(SyncChange.seq)).scalar_subquery(),
-        )
-    ).one()
-    return (epoch or 1, horizon or 0, high or 0)
+            page.c.seq,
+            page.c.entity,
+            page.c.entity_id,
+            page.c.op,
+            state.c.epoch,
+            state.c.horizon,
+            state.c.high,
+        )  # fmt: skip
+        .select_from(state.outerjoin(page, true()))
+        .order_by(page.c.seq)
+    )
+
+
+@cache
+def _changes_stmt(scoped: bool, managed: bool) -> Select:
+    """The page after ``from_seq`` up to ``high_seq``, read after the state in its own statement."""
+    return _page_stmt(scoped, managed).where(SyncChange.seq <= bindparam("high_seq"))
+
+
+def _page_stmt(scoped: bool, managed: bool) -> Select:
+    """The page's change rows after ``from_seq``; ``scoped``: only the rows for ``user_id`` or
+    everyone (and, with ``managed``, the ``territories``)."""
+    stmt = (
+        select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
+        .where(SyncChange.seq > bindparam("from_seq"))
+        .order_by(SyncChange.seq)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if scoped:
+        everyone = and_(SyncChange.rep_id.is_(None), SyncChange.territory_id.is_(None))
+        mine = [SyncChange.rep_id == bindparam("user_id"), everyone]
+        if managed:
+            mine.append(SyncChange.territory_id.in_(bindparam("territories", expanding=True)))
+        stmt = stmt.where(or_(*mine))
+    return stmt
 
 
 def today_for(user: User, now: datetime | None = None) -> date:
@@ -136,25 +181,29 @@ def today_for(user: User, now: datetime | None = None) -> date:
 
 def pull(user: User, req: sync.PullRequest, *, now: datetime | None = None) -> sync.PullResponse:
     """One page of changes after ``req.cursor`` for ``user`` (read only)."""
-    # high_seq first: under the commit-order lock, once a number is visible every smaller number
-    # that will ever exist is committed too, so rows read afterwards up to it form no gaps.
-    epoch, horizon, high_seq = sync_state()
+    managed = set(managed_territory_ids(user)) if user.role == "manager" else set()
+    scoped = user.role != "admin"
+    params: dict[str, Any] = {"limit": req.limit + 1, "user_id": user.id}
+    if scoped and managed:
+        params["territories"] = sorted(managed)
+    variant = (scoped, scoped and bool(managed))
+    # The state and the page in one statement, so one snapshot: under the commit-order lock the
+    # committed numbers are a prefix, so every row up to the highest visible one is in it. Read
+    # from the cursor; when the cursor cannot be trusted (a reset), the page is read again.
+    assumed = 0 if req.cursor.is_start else req.cursor.seq
+    params["from_seq"] = assumed
+    found = db.session.execute(_state_and_page_stmt(*variant), params).all()
+    epoch, horizon, high_seq = (found[0].epoch or 1, found[0].horizon or 0, found[0].high or 0)
     high_seq = max(high_seq, horizon)
     start = sync.pull_start(req.cursor, epoch, horizon, high_seq)
-    managed = set(managed_territory_ids(user)) if user.role == "manager" else set()
-    stmt = (
-        select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
-        .where(SyncChange.seq > start.from_seq, SyncChange.seq <= high_seq)
-        .order_by(SyncChange.seq)
-        .limit(req.limit + 1)
-    )
-    if user.role != "admin":
-        everyone = and_(SyncChange.rep_id.is_(None), SyncChange.territory_id.is_(None))
-        mine = [SyncChange.rep_id == user.id, everyone]
-        if managed:
-            mine.append(SyncChange.territory_id.in_(managed))
-        stmt = stmt.where(or_(*mine))
-    rows = db.session.execute(stmt).all()
+    if start.from_seq == assumed:
+        rows = [row for row in found if row.seq is not None]
+    else:
+        # high_seq first: under the commit-order lock, once a number is visible every smaller
+        # number that will ever exist is committed too, so rows read afterwards up to it form
+        # no gaps.
+        params.update(from_seq=start.from_seq, high_seq=high_seq)
+        rows = db.session.execute(_changes_stmt(*variant), params).all()
     # The library decides cursor and has_more from the raw rows; what each row becomes (maybe
     # nothing, when it left the caller's scope since) is decided afterwards.
     placeholders = [(seq, Change(Entity.ACCOUNT, Op.LEAVE, 0)) for seq, *_ in rows]
@@ -248,7 +297,13 @@ def _row_id(entity: str, entity_id: str) -> int | str:
 def _by_id(model: Any, ids: list[Any]) -> dict[Any, Any]:
     if not ids:
         return {}
-    return {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return {obj.id: obj for obj in db.session.scalars(by_ids(model), {"ids": ids})}
+
+
+@cache
+def by_ids(model: Any) -> Select:
+    """``SELECT model WHERE id IN :ids`` (built once; ``ids`` is an expanding parameter)."""
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True)))
 
 
 def _plan_change(today: date) -> Change:

@@ -18,19 +18,21 @@ import itertools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Select, Update, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
+from sqlalchemy.orm.attributes import set_committed_value
 
 import sync
 from backend.accounts.models import Account
 from backend.core import changes
 from backend.core.errors import DomainError
 from backend.core.extensions import db
-from backend.core.models import utcnow
+from backend.core.models import UTCDateTime, utcnow
 from backend.routes.models import RoutePlan
 from backend.sync.models import AccountOwnerHistory, SyncClient, SyncMutation
 from backend.sync.service.mutators import (
@@ -40,6 +42,7 @@ from backend.sync.service.mutators import (
     domain_answer,
     load_opportunities,
 )
+from backend.sync.service.pull import by_ids
 from backend.touches.models import Touch
 from backend.touches.service import TouchRules
 from backend.users.models import User
@@ -80,17 +83,14 @@ def push(
         else:
             outcomes += [_apply_one(batch, m) for m in run]
     response = sync.build_push_response(plan, outcomes)
-    client.last_mutation_id = plan.last_mutation_id
-    client.schema_version = req.schema_version
-    client.last_seen_at = utcnow()
+    _store_client(client, plan.last_mutation_id, req.schema_version)
     entries = sync.log_entries(req.client_id, response)
     sent = {m.id: m for m in req.mutations}
     answers = {r.id: r for r in response.results}
     if entries:
         now = utcnow()
-        # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
         db.session.execute(
-            SyncMutation.__table__.insert().returning(SyncMutation.__table__.c.id),
+            _mutations_insert(),
             [
                 {
                     "id": e.id,
@@ -167,22 +167,20 @@ def _touch_run(b: Batch, run: list[Mutation]) -> list[PushResult]:
     Equivalent to the general path (same ``check_touch`` on the same rows, in the same order),
     which takes over if the bulk insert fails or loses a race for a UUID: the savepoint around
     the insert is rolled back and each mutation is applied on its own, as before.
+
+    The run is first decided without looking its UUIDs up in ``touches``: new UUIDs are the
+    rule, and the INSERT's ON CONFLICT tells if one was stored already (then the general path
+    decides with the stored rows). A rejection is decided again with them, because a stored
+    UUID is answered before scope (a retry of an applied touch stays applied).
     """
-    reps_before = dict(b.touch_reps)
     now = datetime.now(UTC)
-    outcomes: list[PushResult] = []
-    rows: list[dict[str, Any]] = []
-    for m in run:
-        try:
-            values = decide_touch(b, m.payload, now)
-        except DomainError as err:
-            outcomes.append(domain_answer(m, err))
-        except _BAD_VALUE as err:
-            outcomes.append(_bad_value(m, err))
-        else:
-            outcomes.append(sync.applied(m))
-            if values is not None:
-                rows.append(values)
+    reps_before = dict(b.touch_reps)
+    outcomes, rows, refused = _decide_run(b, run, now)
+    if refused:
+        b.touch_reps = reps_before
+        _load_touch_reps(b, run)
+        reps_before = dict(b.touch_reps)
+        outcomes, rows, _ = _decide_run(b, run, now)
     if not rows:
         return outcomes
     try:
@@ -190,29 +188,100 @@ def _touch_run(b: Batch, run: list[Mutation]) -> list[PushResult]:
             _insert_touches(b.actor, rows)
     except (*_BAD_VALUE, _Contended):
         b.touch_reps = reps_before
+        _load_touch_reps(b, run)
         return [_apply_one(b, m) for m in run]
     return outcomes
+
+
+def _decide_run(
+    b: Batch, run: list[Mutation], now: datetime
+) -> tuple[list[PushResult], list[dict[str, Any]], bool]:
+    """Each mutation's answer, the rows to insert, and whether any was refused."""
+    outcomes: list[PushResult] = []
+    rows: list[dict[str, Any]] = []
+    refused = False
+    for m in run:
+        try:
+            values = decide_touch(b, m.payload, now)
+        except DomainError as err:
+            outcomes.append(domain_answer(m, err))
+            refused = True
+        except _BAD_VALUE as err:
+            outcomes.append(_bad_value(m, err))
+            refused = True
+        else:
+            outcomes.append(sync.applied(m))
+            if values is not None:
+                rows.append(values)
+    return outcomes, rows, refused
+
+
+def _load_touch_reps(b: Batch, run: list[Mutation]) -> None:
+    """Who stored each of the run's touch UUIDs, where one is stored (this transaction included)."""
+    ids = {m.payload.id for m in run} - b.touch_reps.keys()
+    if ids:
+        found = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(ids)))
+        b.touch_reps.update({tid: rep for tid, rep in found})
 
 
 def _insert_touches(actor: User, rows: list[dict[str, Any]]) -> None:
     """One multi-row INSERT; a UUID that a concurrent request stored meanwhile is skipped and
     raises _Contended (only the per-mutation path can tell a retry from a reused UUID then)."""
-    stmt = (
-        _insert_for()(Touch.__table__)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(Touch.__table__.c.id)
-    )
-    inserted = db.session.execute(stmt, rows).all()
+    inserted = db.session.execute(_touches_insert(_dialect()), rows).all()
     if len(inserted) != len(rows):
         raise _Contended
     for r in rows:
         changes.record("touch", r["id"], account_id=r["account_id"], rep_id=actor.id)
 
 
-def _insert_for() -> Callable[..., Any]:
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _insert_for(dialect: str) -> Callable[..., Any]:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
-    dialect = db.session.get_bind().dialect.name
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+# The statements of every push are built once per dialect (``@cache``): building one and its
+# cache key again per request cost about as much as running it.
+@cache
+def _touches_insert(dialect: str) -> Insert:
+    return (
+        _insert_for(dialect)(Touch.__table__)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(Touch.__table__.c.id)
+    )
+
+
+@cache
+def _client_upsert(dialect: str) -> Insert:
+    """Insert the client's row or touch its ``last_seen_at``; the row comes back either way."""
+    now = bindparam("now", type_=UTCDateTime())
+    return (
+        _insert_for(dialect)(SyncClient)
+        .values(
+            user_id=bindparam("uid"),
+            client_id=bindparam("cid"),
+            last_mutation_id=0,
+            schema_version=bindparam("version"),
+            created_at=now,
+            last_seen_at=now,
+        )
+        .on_conflict_do_update(index_elements=["user_id", "client_id"], set_={"last_seen_at": now})
+        .returning(SyncClient)
+    )
+
+
+@cache
+def _logged_stmt() -> Select:
+    return select(SyncMutation).where(SyncMutation.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _mutations_insert() -> Insert:
+    # RETURNING lets SQLAlchemy send multi-row INSERTs ("insertmanyvalues"), not a row each.
+    return SyncMutation.__table__.insert().returning(SyncMutation.__table__.c.id)
 
 
 def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClient:
@@ -223,21 +292,29 @@ def _lock_client(user_id: int, client_id: str, schema_version: int) -> SyncClien
     write lock first, which serialises just the same (and makes the savepoints below nest inside
     a real transaction).
     """
-    now = utcnow()
-    stmt = (
-        _insert_for()(SyncClient)
-        .values(
-            user_id=user_id,
-            client_id=client_id,
-            last_mutation_id=0,
-            schema_version=schema_version,
-            created_at=now,
-            last_seen_at=now,
-        )
-        .on_conflict_do_update(index_elements=["user_id", "client_id"], set_={"last_seen_at": now})
-        .returning(SyncClient)
-    )
-    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
+    params = {"uid": user_id, "cid": client_id, "version": schema_version, "now": utcnow()}
+    return db.session.scalars(
+        _client_upsert(_dialect()), params, execution_options={"populate_existing": True}
+    ).one()
+
+
+def _store_client(client: SyncClient, last_mutation_id: int, schema_version: int) -> None:
+    """The client's new counter, in one Core UPDATE (the unit of work's flush of one row costs
+    more than the statement); the loaded row is told, as a flush would leave it."""
+    values = {
+        "last_mutation_id": last_mutation_id,
+        "schema_version": schema_version,
+        "last_seen_at": utcnow(),
+    }
+    db.session.execute(_client_update(), {"client_pk": client.id, **values})
+    for name, value in values.items():
+        set_committed_value(client, name, value)
+
+
+@cache
+def _client_update() -> Update:
+    table = SyncClient.__table__
+    return table.update().where(table.c.id == bindparam("client_pk"))
 
 
 def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.LoggedMutation]:
@@ -245,7 +322,7 @@ def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.Logge
     ids = list({m.id for m in mutations if m.id})
     if not ids:
         return {}
-    rows = db.session.scalars(select(SyncMutation).where(SyncMutation.id.in_(ids)))
+    rows = db.session.scalars(_logged_stmt(), {"ids": ids})
     out = {}
     for row in rows:
         # Another user's record never counts as this client's: it can only be a reused UUID.
@@ -262,17 +339,15 @@ def _logged(user_id: int, mutations: Iterable[Mutation]) -> dict[str, sync.Logge
 
 
 def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
-    """Bulk-load the accounts, touches, ownership history and routes the batch refers to."""
+    """Bulk-load the accounts, ownership history, routes and deals the batch refers to (touch
+    UUIDs are looked up only when a run needs it, ``_touch_run``)."""
     account_ids: set[Any] = set()
-    touch_ids: set[str] = set()
     route_ids: set[Any] = set()
     opportunity_ids: set[Any] = set()
     for m in mutations:
         p = m.payload
         if isinstance(p, sync.TouchLog | sync.AccountUpdate | sync.OpportunityCreate):
             account_ids.add(p.account_id)
-        if isinstance(p, sync.TouchLog):
-            touch_ids.add(p.id)
         if isinstance(p, sync.StopUpdate | sync.RouteReorder):
             route_ids.add(p.route_id)
         if isinstance(p, sync.OpportunityUpdate):
@@ -283,7 +358,7 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
     batch = Batch(actor, managed)
     int_ids = [i for i in account_ids if isinstance(i, int)]
     if int_ids:
-        for account in db.session.scalars(select(Account).where(Account.id.in_(int_ids))):
+        for account in db.session.scalars(by_ids(Account), {"ids": int_ids}):
             batch.accounts[account.id] = account
         # Ownership history only decides touches on accounts the actor does not own now (the
         # rare case: a reassignment while the phone was offline), so only those are looked up.
@@ -300,9 +375,6 @@ def _load(actor: User, mutations: Iterable[Mutation]) -> Batch:
         )
         for h in history:
             batch.owned.setdefault(h.account_id, []).append((h.from_at, h.to_at))
-    if touch_ids:
-        rows = db.session.execute(select(Touch.id, Touch.rep_id).where(Touch.id.in_(touch_ids)))
-        batch.touch_reps = {tid: rep for tid, rep in rows}
     int_routes = [i for i in route_ids if isinstance(i, int)]
     if int_routes:
         for route in db.session.scalars(select(RoutePlan).where(RoutePlan.id.in_(int_routes))):

@@ -18,7 +18,7 @@ def rejected_mutations(actor: User, client_id: str | None = None) -> list[dict[s
     """The actor's rejected mutations, newest first (one device's with ``client_id``).
 
     Each carries what the phone sent (``name``, ``args``) and why it was refused (``reason``,
-    ``errors``), as the push answered it; pruning keeps them (``changelog.prune``).
+    ``errors``), as the push answered it; pruning keeps them (``prune.prune``).
     """
     stmt = select(SyncMutation).where(
         SyncMutation.user_id == actor.id, SyncMutation.status == str(sync.Status.REJECTED)

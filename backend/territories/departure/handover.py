@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, false, insert, select, update
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, false, insert, select, update
 
 from backend.accounts.models import Account
 from backend.cadence.engine.due import DueItem
@@ -65,23 +66,7 @@ def read_grant(user: User) -> ColumnElement[bool]:
 
 def intro_visits(rep: User, as_of: date, items: list[DueItem]) -> list[DueItem]:
     """``items`` plus the rep's open introductory visits (registered with ``cadence.service``)."""
-    visited = select(Touch.id).where(
-        Touch.account_id == Handover.account_id,
-        Touch.rep_id == rep.id,
-        Touch.type == "visit",
-        Touch.occurred_at >= Handover.starts_at,
-    )
-    rows = db.session.execute(
-        select(Handover.account_id, Handover.intro_due, Account.name, Account.tier)
-        .join(Account, Account.id == Handover.account_id)
-        .where(
-            Handover.to_rep_id == rep.id,
-            Handover.intro_due.is_not(None),
-            Account.owner_id == rep.id,
-            Account.deleted_at.is_(None),
-            ~visited.exists(),
-        )
-    ).all()
+    rows = db.session.execute(_open_intros(), {"rep_id": rep.id}).all()
     if not rows:
         return items
     top = max((i.urgency for i in items), default=0.0) + 1.0
@@ -112,6 +97,30 @@ def intro_visits(rep: User, as_of: date, items: list[DueItem]) -> list[DueItem]:
         else:
             out.append(item)
     return out + list(intros.values())
+
+
+@cache
+def _open_intros() -> Select:
+    """The rep's (``rep_id``) handed-over accounts still owed an introductory visit. Built once:
+    every due list, so every pull after a push, runs it."""
+    rep_id = bindparam("rep_id", type_=Integer)
+    visited = select(Touch.id).where(
+        Touch.account_id == Handover.account_id,
+        Touch.rep_id == rep_id,
+        Touch.type == "visit",
+        Touch.occurred_at >= Handover.starts_at,
+    )
+    return (
+        select(Handover.account_id, Handover.intro_due, Account.name, Account.tier)
+        .join(Account, Account.id == Handover.account_id)
+        .where(
+            Handover.to_rep_id == rep_id,
+            Handover.intro_due.is_not(None),
+            Account.owner_id == rep_id,
+            Account.deleted_at.is_(None),
+            ~visited.exists(),
+        )
+    )
 
 
 def deactivate(departure: Departure, rep: User, now: datetime) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +16,7 @@ from backend.accounts.models import Account
 from backend.core import changes
 from backend.core.extensions import db as _db
 from backend.sync.service import changelog
+from backend.touches.models import Touch
 from tests.backend.sync.conftest import pull_all
 from tests.conftest import is_postgres
 
@@ -122,3 +124,36 @@ def test_without_the_commit_order_design_a_cursor_skips_a_change(app, db):
     finally:
         with engine.begin() as conn:
             conn.execute(text(f"DROP TABLE {table}"))
+
+
+def test_a_push_tail_holds_the_lock_from_its_account_read(app, db, team, login):
+    """Only touches changed (a push): the account read takes the tail lock, so it is held once
+    the numbers are drawn, until COMMIT, and the puller gets the touch after it."""
+    account, rep = team["accounts"][0], team["a"]
+    client = login(rep)
+    _, cursor = pull_all(client)
+    touch_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    with app.app_context():
+        _db.session.execute(
+            Touch.__table__.insert().values(
+                id=touch_id, account_id=account.id, rep_id=rep.id, type="visit",
+                occurred_at=now, local_date=now.date(),
+            )
+        )  # fmt: skip
+        changes.record("touch", touch_id, account_id=account.id, rep_id=rep.id)
+        assert changelog.write_pending(_db.session()) > 0
+        with _db.engine.connect() as other:
+            holders = other.scalar(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND classid = 0 AND objid = :k AND pid <> pg_backend_pid()"
+                ),
+                {"k": changelog.SYNC_CHANGE_LOCK},
+            )
+        assert holders == 1
+        held, _ = pull_all(client, cursor)
+        assert [c for c in held if c["entity"] == "touch"] == []
+        _db.session.commit()
+    after, _ = pull_all(client, cursor)
+    assert [c["id"] for c in after if c["entity"] == "touch"] == [touch_id]

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.accounts.models import Account
 from backend.sync.models import SyncChange, SyncMutation
@@ -198,3 +198,31 @@ def test_a_uuid_stored_meanwhile_falls_back_to_the_per_mutation_path(
     assert len(stored) == 3 and uuid.UUID(raced["id"])
     # The raced touch is the winner's row, not ours (type "call", not "visit").
     assert db.session.get(Touch, raced["id"]).type == "call"
+
+
+def test_a_stored_uuid_is_answered_before_scope(db, login, make_user, make_territory, make_account):
+    """Another rep's touch UUID on their account is id_reused, not not_in_scope; the same
+    touch sent again by the rep's second phone is applied, and stored once."""
+    rep, mine, theirs, foreign = _world(make_user, make_territory, make_account, login)
+    phone = login(rep)
+    logged = touch(mine[0].id)
+    assert push(phone, [mutation(1, "touch.log", logged)])["results"][0]["status"] == "applied"
+
+    refused = push(
+        phone,
+        [
+            mutation(1, "touch.log", touch(theirs.id, touch_id=foreign)),
+            mutation(2, "touch.log", touch(theirs.id)),
+        ],
+        "second-phone",
+    )
+    resent = push(phone, [mutation(3, "touch.log", dict(logged))], "second-phone")
+    assert [(r["status"], r.get("reason")) for r in refused["results"] + resent["results"]] == [
+        ("rejected", "id_reused"),
+        ("rejected", "not_in_scope"),
+        ("applied", None),
+    ]
+    db.session.commit()
+    assert db.session.get(Touch, foreign).rep_id != rep.id
+    stored = select(func.count()).select_from(Touch).where(Touch.id == logged["id"])
+    assert db.session.scalar(stored) == 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from backend.core.extensions import db as _db
 from backend.routes.models import RoutePlan
-from backend.sync.service import changelog
+from backend.sync.service.prune import prune
 from tests.backend.sync.conftest import mutation, pull_all, push, touch
 
 
@@ -119,7 +119,7 @@ def test_a_cursor_behind_the_tombstone_horizon_is_reset(db, team, login):
     assert boss.delete(f"/api/accounts/{team['accounts'][0].id}").status_code == 204
     _, current = pull_all(rep)
     push(rep, [mutation(1, "touch.log", touch(team["accounts"][1].id))])
-    stats = changelog.prune(_db.session(), older_than=datetime.now(UTC) + timedelta(seconds=1))
+    stats = prune(_db.session(), older_than=datetime.now(UTC) + timedelta(seconds=1))
     _db.session.commit()
     assert stats["tombstones"] >= 1
     page = rep.get("/api/sync/pull", query_string={"cursor": early, "schema_version": 1}).get_json()
@@ -133,6 +133,18 @@ def test_a_cursor_behind_the_tombstone_horizon_is_reset(db, team, login):
     assert page["reset"] is False and len(_ids(page["changes"], "touch")) == 1
     foreign = rep.get("/api/sync/pull", query_string={"cursor": "v1.7.1", "schema_version": 1})
     assert foreign.get_json()["reset"] is True  # another epoch
+
+
+def test_a_cursor_ahead_of_the_server_is_reset_and_gets_everything(db, team, login):
+    """A phone that synced with a server since restored from an older backup: its cursor is
+    past every committed number, so it starts again and receives its accounts."""
+    rep = login(team["a"])
+    _, cursor = pull_all(rep)
+    epoch, seq = cursor.split(".")[1:]
+    ahead = f"v1.{epoch}.{int(seq) + 1000}"
+    page = rep.get("/api/sync/pull", query_string={"cursor": ahead, "schema_version": 1}).get_json()
+    assert page["reset"] is True
+    assert {a.id for a in team["accounts"]} <= set(_ids(page["changes"], "account"))
 
 
 def test_routes_of_the_week_come_down_and_stop_updates_round_trip(db, team, login):
