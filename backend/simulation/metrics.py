@@ -121,4 +121,8 @@ def summarise(
         "stops_missed": sum(r.missed for r in results),
         "appointments_missed": sum(r.appointments_missed for r in results),
         "planner_fallbacks": sum(r.planner_fallbacks for r in results),
+        "intro_visits": {
+            "owed": sum(r.intro_owed for r in results),
+            "in_time": sum(r.intro_in_time for r in results),
+        },
     }

@@ -147,6 +147,13 @@ def problem_for(
 def _urgent(state: RepState, day: date, kind: str = "visit") -> list[tuple]:
     owed = state.owed(kind, day)
     scored = [(urgency_score(a.tier, kind, st.lateness_days, a.kare), a, st) for a, st in owed]
+    if kind == "visit" and state.intro:
+        # As the product's due list ranks a handover's introductory visit: above everything.
+        top = max((u for u, a, _ in scored if a.id not in state.intro), default=0.0) + 1.0
+        scored = [
+            (top + st.overdue_days, a, st) if a.id in state.intro else (u, a, st)
+            for u, a, st in scored
+        ]
     scored.sort(key=lambda x: (-x[0], x[2].due_date, x[1].id))
     return scored
 
@@ -182,6 +189,8 @@ def needs_of(state: RepState, day: date, scored: list[tuple]) -> dict[str, Need]
             pair = due_dates(st.period, st.required, st.done + k)
             if pair is not None:
                 dues.append(pair[1])
+        if dues and st.due_date is not None:  # a handover's introductory visit may be sooner
+            dues[0] = min(dues[0], st.due_date)
         last = st.last_touch if st.last_touch and st.period.contains(st.last_touch) else None
         needs[a.id] = Need(
             a.id,

@@ -20,6 +20,7 @@ from backend.simulation.noise import Noise, rng_for
 from backend.simulation.policies import Geometry, plan
 from backend.simulation.state import Appointment, RepState
 from backend.simulation.world import SimAccount, SimRep, World
+from backend.territories.departure.handover import INTRO_TIERS
 
 CALL_MINUTES = 10  # as FIELDREP_WORKLOAD_CALL_MINUTES
 EMAIL_MINUTES = 5  # as FIELDREP_WORKLOAD_EMAIL_MINUTES
@@ -35,6 +36,8 @@ class Handover:
     accounts: tuple[SimAccount, ...]
     # Their touches so far (history and the leaving rep's month), filled in once that rep ran.
     touches: dict[tuple[str, str], tuple[date, ...]] = field(default_factory=dict)
+    # The departure workflow's introductory visit (tiers ``INTRO_TIERS``) is due by this day.
+    intro_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class RepResult:
     missed: int = 0
     appointments_missed: int = 0
     planner_fallbacks: int = 0  # days the product's horizon raised (time-limited mode only)
+    intro_owed: int = 0  # introductory visits owed for accounts handed over
+    intro_in_time: int = 0  # ... made by their due date
     # Visits per day, for tests and the chart.
     per_day: dict[str, int] = field(default_factory=dict)
 
@@ -173,6 +178,10 @@ def simulate_rep(task: RepTask) -> RepResult:
         for h in task.joins:
             if h.day == day:
                 state.accounts.update({a.id: a for a in h.accounts})
+                if h.intro_due is not None:
+                    intros = {a.id: h.intro_due for a in h.accounts if a.tier in INTRO_TIERS}
+                    state.intro.update(intros)
+                    res.intro_owed += len(intros)
         if task.leaves_on is not None and day >= task.leaves_on:
             res.appointments_missed += len(state.appointments.pop(day, ()))
             if task.handed_over:
@@ -194,6 +203,8 @@ def simulate_rep(task: RepTask) -> RepResult:
         rng = rng_for(task.seed, task.rep.id, day, "execute")
         out = execute(day_plan.problem, day_plan.seq, task.noise, rng)
         for aid in out.visited:
+            if aid in state.intro and day <= state.intro[aid]:
+                res.intro_in_time += 1
             state.log(aid, "visit", day)
             res.logged.append((aid, "visit", day))
         required = {s.id for s in day_plan.problem.stops if s.required}

@@ -6,6 +6,7 @@ Plain arguments in, JSON-able dicts out; the CLI, the job and the benchmark call
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from statistics import mean
 
 from backend.simulation import scenarios as what_if
@@ -14,6 +15,7 @@ from backend.simulation.noise import Noise
 from backend.simulation.policies import POLICIES
 from backend.simulation.run import Handover, RepResult, RepTask, run_tasks
 from backend.simulation.world import World
+from backend.territories.departure.schemas import DEFAULT_TRANSITION_DAYS
 
 # Figures the comparison reports with mean and range (dotted: nested in the run's JSON).
 FIGURES = (
@@ -110,7 +112,8 @@ def _with_handovers(tasks: list, leaver: RepTask, gone: RepResult, departure) ->
             continue
         ids = {a.id for a in mine}
         carried = {k: tuple(sorted(v)) for k, v in touches.items() if k[0] in ids}
-        joins = (*t.joins, Handover(departure.day, t.rep.id, mine, carried))
+        intro_due = departure.day + timedelta(days=DEFAULT_TRANSITION_DAYS)
+        joins = (*t.joins, Handover(departure.day, t.rep.id, mine, carried, intro_due))
         out.append(
             RepTask(
                 t.rep,

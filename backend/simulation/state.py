@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from backend.cadence.engine.due import AccountRef, CadenceStatus, cached_cadence_status
@@ -30,6 +30,8 @@ class RepState:
     accounts: dict[str, SimAccount]
     touches: dict[tuple[str, str], list[date]] = field(default_factory=lambda: defaultdict(list))
     appointments: dict[date, list[Appointment]] = field(default_factory=lambda: defaultdict(list))
+    # Accounts handed over to this rep that still owe the introductory visit, and its due day.
+    intro: dict[str, date] = field(default_factory=dict)
 
     @classmethod
     def start(cls, rep: SimRep, rules: tuple[CadenceRule, ...]) -> RepState:
@@ -52,7 +54,9 @@ class RepState:
         if rule is None:
             return None
         dates = tuple(sorted(d for d in self.touches.get((account.id, touch_type), ()) if d < day))
-        return cached_cadence_status(rule, dates, day)
+        st = cached_cadence_status(rule, dates, day)
+        due = self.intro.get(account.id) if touch_type == "visit" else None
+        return st if due is None else with_intro(st, due, day)
 
     def owed(self, touch_type: str, day: date) -> list[tuple[SimAccount, CadenceStatus]]:
         """Accounts that still owe a touch of ``touch_type`` in their period on ``day``."""
@@ -64,8 +68,27 @@ class RepState:
         return out
 
     def log(self, account_id: str, touch_type: str, day: date) -> None:
-        """A touch made on ``day``."""
+        """A touch made on ``day`` (a visit is also the introductory one, if owed)."""
         self.touches[(account_id, touch_type)].append(day)
+        if touch_type == "visit":
+            self.intro.pop(account_id, None)
+
+
+def with_intro(st: CadenceStatus, due: date, day: date) -> CadenceStatus:
+    """The visit status with the handover's introductory visit owed by ``due``: the next visit
+    is due by then (earlier if the cadence says so), and owed even if the period's are done."""
+    due = min(due, st.due_date) if st.due_date is not None else due
+    late = max(0, (day - due).days)
+    return replace(
+        st,
+        required=max(st.required, st.done + 1),
+        remaining=max(1, st.remaining),
+        due_date=due,
+        due_from=min(st.due_from or due, due),
+        overdue_days=late,
+        status="overdue" if late else "due",
+        reason=f"handed over: introductory visit due by {due.isoformat()}",
+    )
 
 
 def ref(account: SimAccount) -> AccountRef:

@@ -8,6 +8,7 @@ from backend.core.schemas import BaseSchema
 from backend.territories.departure.service import STRATEGY_NAMES
 
 MAX_TRANSITION_DAYS = 90
+DEFAULT_TRANSITION_DAYS = 14  # introductory visits are due within it
 
 
 class DepartureTargetSchema(BaseSchema):
@@ -32,7 +33,8 @@ class DepartureInSchema(BaseSchema):
     strategy = fields.String(required=True, validate=validate.OneOf(STRATEGY_NAMES))
     to = fields.Nested(DepartureTargetSchema, load_default=dict)
     transition_days = fields.Integer(
-        load_default=14, validate=validate.Range(min=0, max=MAX_TRANSITION_DAYS)
+        load_default=DEFAULT_TRANSITION_DAYS,
+        validate=validate.Range(min=0, max=MAX_TRANSITION_DAYS),
     )
     dry_run = fields.Boolean(load_default=False)
 

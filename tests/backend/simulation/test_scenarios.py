@@ -27,6 +27,21 @@ def test_a_departure_handled_by_the_workflow_keeps_the_book_visited() -> None:
     assert unmanaged["compliance"]["all"] < managed["compliance"]["all"]
 
 
+@pytest.mark.parametrize("policy", ["fieldrep", "day"])
+def test_the_workflow_s_introductory_visits_are_made_by_their_due_date(team, policy) -> None:
+    # Each tier-A account handed over owes the new owner an introductory visit within the
+    # transition window (14 days); the planners put it first, so the book's size allows all.
+    leaver = team.reps[0]
+    tier_a = sum(1 for a in leaver.accounts if a.tier == "A")
+    assert tier_a
+    managed = service.simulate(team, policy, 1, ["leave"], processes=2)
+    assert managed["intro_visits"]["owed"] == tier_a
+    assert managed["intro_visits"]["in_time"] == tier_a
+    # Without the workflow nobody takes the book over, and nothing is owed to anyone.
+    unmanaged = service.simulate(team, policy, 1, ["leave-unmanaged"], processes=2)
+    assert unmanaged["intro_visits"] == {"owed": 0, "in_time": 0}
+
+
 def test_the_departure_hands_every_account_of_the_leaver_to_a_staying_rep(team) -> None:
     _, departure = scenarios.apply(team, ["leave"])
     leaver = team.reps[0]
