@@ -26,6 +26,23 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/fieldrep_bench_cost"
 
 
+def push_body(device: str, mutation_id: int, account_id: int) -> dict:
+    """A sync push of one logged visit, as the PWA's outbox sends it."""
+    from sync import CURRENT_SCHEMA_VERSION
+
+    touch = {
+        "id": str(uuid.uuid4()), "account_id": account_id, "type": "visit",
+        "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "outcome": "positive", "notes": "cost", "next_step": None, "duration_minutes": 20,
+        "checkin": None,
+    }  # fmt: skip
+    return {
+        "client_id": device, "schema_version": CURRENT_SCHEMA_VERSION,
+        "mutations": [{"id": str(uuid.uuid4()), "mutation_id": mutation_id,
+                       "name": "touch.log", "args": touch}],
+    }  # fmt: skip
+
+
 def _client(url: str):
     from sqlalchemy import event
 
@@ -64,17 +81,7 @@ def _endpoints(client) -> dict:
 
     def push():
         state["mid"] += 1
-        touch = {
-            "id": str(uuid.uuid4()), "account_id": accounts[state["mid"] % len(accounts)],
-            "type": "visit", "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-            "outcome": "positive", "notes": "cost", "next_step": None, "duration_minutes": 20,
-            "checkin": None,
-        }  # fmt: skip
-        body = {
-            "client_id": device, "schema_version": CURRENT_SCHEMA_VERSION,
-            "mutations": [{"id": str(uuid.uuid4()), "mutation_id": state["mid"],
-                           "name": "touch.log", "args": touch}],
-        }  # fmt: skip
+        body = push_body(device, state["mid"], accounts[state["mid"] % len(accounts)])
         r = ok(client.post("/api/sync/push", json=body, headers={"X-CSRF-Token": csrf}))
         assert r.get_json()["results"][0]["status"] == "applied"
 

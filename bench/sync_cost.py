@@ -17,13 +17,12 @@ import argparse
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.request_cost import DEFAULT_DB, _client  # noqa: E402
+from bench.request_cost import DEFAULT_DB, _client, push_body  # noqa: E402
 
 
 def _sync_calls(client, rep: int) -> dict:
@@ -50,17 +49,7 @@ def _sync_calls(client, rep: int) -> dict:
 
     def push():
         state["mid"] += 1
-        touch = {
-            "id": str(uuid.uuid4()), "account_id": accounts[state["mid"] % len(accounts)],
-            "type": "visit", "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-            "outcome": "positive", "notes": "cost", "next_step": None, "duration_minutes": 20,
-            "checkin": None,
-        }  # fmt: skip
-        body = {
-            "client_id": device, "schema_version": CURRENT_SCHEMA_VERSION,
-            "mutations": [{"id": str(uuid.uuid4()), "mutation_id": state["mid"],
-                           "name": "touch.log", "args": touch}],
-        }  # fmt: skip
+        body = push_body(device, state["mid"], accounts[state["mid"] % len(accounts)])
         response = client.post("/api/sync/push", json=body, headers={"X-CSRF-Token": csrf})
         assert response.status_code == 200, response.get_data()[:200]
         assert response.get_json()["results"][0]["status"] == "applied"
