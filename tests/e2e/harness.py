@@ -164,6 +164,29 @@ def _history(db, rep_id: int, ids: list[int]) -> None:
         )
 
 
+def second_rep(app, tag: str, email: str, name: str = "Rita Second"):
+    """One more rep in the territory ``seed(app, tag)`` made, living north-east of the first;
+    call inside an app context. The new User (not committed)."""
+    from sqlalchemy import select
+
+    from backend.core.extensions import db
+    from backend.users import service as users
+    from backend.users.models import Territory
+
+    territory = db.session.scalar(select(Territory).where(Territory.name == f"Munich {tag}"))
+    return users.create_user(
+        email=email,
+        name=name,
+        password=PASSWORD,
+        role="rep",
+        time_zone=TIME_ZONE,
+        home_lat=48.16,
+        home_lon=11.59,
+        territory_ids=[territory.id],
+        hash_method=users.configured_hash_method(app.config),
+    )
+
+
 def plan_today(base_url: str, seed_: Seed) -> dict:
     """Plan today's route for the rep through the public API (as the rep would)."""
     import requests

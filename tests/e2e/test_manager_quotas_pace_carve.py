@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import requests
-from sqlalchemy import select
 
 from tests.e2e import desk, harness, pages
 
@@ -48,25 +47,12 @@ def team(app, db, live_server):
     won, 3,000), and Rita Second, new in the territory with a home and no accounts yet."""
     from backend.core.extensions import db as sqla
     from backend.pipeline.models import Opportunity
-    from backend.users import service as users
-    from backend.users.models import Territory
 
     seed = harness.seed(app, tag="qpc", accounts=12)
     period, first = _quarter(harness.local_today())
     before = datetime.combine(first - timedelta(days=30), time(12), tzinfo=UTC)
     with app.app_context():
-        territory = sqla.session.scalar(select(Territory).where(Territory.name == "Munich qpc"))
-        rita = users.create_user(
-            email="rita-qpc@example.com",
-            name="Rita Second",
-            password=harness.PASSWORD,
-            role="rep",
-            time_zone=harness.TIME_ZONE,
-            home_lat=48.16,
-            home_lon=11.59,
-            territory_ids=[territory.id],
-            hash_method=users.configured_hash_method(app.config),
-        )
+        rita = harness.second_rep(app, "qpc", "rita-qpc@example.com")
         for n, (amount, stage) in enumerate(((3000, "won"), (1000, "won"), (500, "lost"))):
             sqla.session.add(
                 Opportunity(

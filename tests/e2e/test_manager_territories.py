@@ -16,23 +16,10 @@ pytestmark = pytest.mark.browser
 def unbalanced(app, db):
     """Two reps in one territory; the first owns all 12 accounts, the second none."""
     from backend.core.extensions import db as sqla
-    from backend.users import service as users
-    from backend.users.models import Territory
 
     seed = harness.seed(app, tag="terr", accounts=12)
     with app.app_context():
-        territory = sqla.session.scalar(select(Territory).where(Territory.name == "Munich terr"))
-        second = users.create_user(
-            email="rep2-terr@example.com",
-            name="Rita Second",
-            password=harness.PASSWORD,
-            role="rep",
-            time_zone=harness.TIME_ZONE,
-            home_lat=48.16,
-            home_lon=11.59,
-            territory_ids=[territory.id],
-            hash_method=users.configured_hash_method(app.config),
-        )
+        second = harness.second_rep(app, "terr", "rep2-terr@example.com")
         sqla.session.commit()
         return seed, second.id
 
