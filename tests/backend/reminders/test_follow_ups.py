@@ -14,12 +14,8 @@ from tests.backend.sync.conftest import mutation, pull_all, push, touch
 def test_a_dated_next_step_is_stored_pulled_and_reminded_on_its_day(
     push_app, push_service, make_user, make_account, add_device, run_at, login, db
 ):
-    rep = make_user(time_zone="Europe/Berlin")
-    account = make_account(owner=rep, tier="C", name="Bakery Lenz")
-    phone = add_device(rep)
-    client = login(rep)
-    call = dict(touch(account.id), type="call", next_step="Send the quote")
-    call["next_step_on"] = "2026-11-06"
+    account, phone, client = _bakery(make_user, make_account, login, add_device)
+    call = _call(account)
     answer = push(client, [mutation(1, "touch.log", call)])
     assert [r["status"] for r in answer["results"]] == ["applied"]
     stored = db.session.scalar(select(Touch).where(Touch.id == call["id"]))
@@ -68,9 +64,22 @@ def test_a_bad_follow_up_date_is_answered_per_field(push_app, make_user, make_ac
     assert ok.status_code == 422 and "next_step_on" in ok.get_json()["errors"]["json"]
 
 
+def _bakery(make_user, make_account, login, add_device=None):
+    """A Berlin rep's tier-C Bakery Lenz, the rep's phone (if ``add_device``), their client."""
+    rep = make_user(time_zone="Europe/Berlin")
+    account = make_account(owner=rep, tier="C", name="Bakery Lenz")
+    phone = add_device(rep) if add_device else None
+    return account, phone, login(rep)
+
+
+def _call(account, *, on="2026-11-06", step="Send the quote"):
+    """touch.log args: a call with a dated next step."""
+    return dict(touch(account.id), type="call", next_step=step, next_step_on=on)
+
+
 def _follow_up(rep_client, account, *, on="2026-11-06", step="Send the quote"):
     """A call with a dated next step, pushed from the phone; its touch.log args."""
-    call = dict(touch(account.id), type="call", next_step=step, next_step_on=on)
+    call = _call(account, on=on, step=step)
     answer = push(rep_client, [mutation(1, "touch.log", call)])
     assert [r["status"] for r in answer["results"]] == ["applied"]
     return call
@@ -89,10 +98,7 @@ def _pulled(client, touch_id):
 def test_a_follow_up_marked_done_offline_is_stored_once_pulled_back_and_not_reminded(
     push_app, push_service, make_user, make_account, add_device, run_at, login, db
 ):
-    rep = make_user(time_zone="Europe/Berlin")
-    account = make_account(owner=rep, tier="C", name="Bakery Lenz")
-    phone = add_device(rep)
-    client = login(rep)
+    account, phone, client = _bakery(make_user, make_account, login, add_device)
     call = _follow_up(client, account)
     done = mutation(
         2,
@@ -124,13 +130,9 @@ def test_a_follow_up_marked_done_offline_is_stored_once_pulled_back_and_not_remi
 def test_a_follow_up_moved_to_monday_is_reminded_on_monday_not_on_its_old_day(
     push_app, push_service, make_user, make_account, add_device, run_at, login, db
 ):
-    rep = make_user(time_zone="Europe/Berlin")
-    account = make_account(owner=rep, tier="C", name="Bakery Lenz")
-    phone = add_device(rep)
-    client = login(rep)
+    account, phone, client = _bakery(make_user, make_account, login, add_device)
     # Logged and moved in one push, as a phone that was offline the whole time sends them.
-    call = dict(touch(account.id), type="call", next_step="Send the quote")
-    call["next_step_on"] = "2026-11-06"
+    call = _call(account)
     moved = _edit(call["id"], {"next_step_on": "2026-11-06"}, {"next_step_on": "2026-11-09"})
     answer = push(client, [mutation(1, "touch.log", call), mutation(2, "follow_up.update", moved)])
     assert [r["status"] for r in answer["results"]] == ["applied", "applied"]
@@ -146,9 +148,7 @@ def test_a_follow_up_moved_to_monday_is_reminded_on_monday_not_on_its_old_day(
 def test_two_phones_editing_one_follow_up_merge_by_field_and_a_clash_is_a_conflict(
     push_app, make_user, make_account, login, db
 ):
-    rep = make_user(time_zone="Europe/Berlin")
-    account = make_account(owner=rep, tier="C", name="Bakery Lenz")
-    client = login(rep)
+    account, _, client = _bakery(make_user, make_account, login)
     call = _follow_up(client, account)
     seen = {"follow_up_done": False, "next_step_on": "2026-11-06"}
     # The tablet moves it to Tuesday; the phone, offline, had marked it done: both stand.
