@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.harness import PASSWORD
+from tests.e2e.harness import PASSWORD, TIME_ZONE, local_today
 
 BADGE = "[data-testid=sync-badge]"
 
@@ -20,6 +22,20 @@ def login(
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_selector(landing)
+
+
+def morning(page) -> None:
+    """The browser's clock at 08:00 of the rep's today when the real clock is later.
+
+    A re-plan "from here" plans the rest of the day from the phone's time: late in the evening
+    little of the day is left and stops rightly drop, so a test that re-plans would pass or
+    fail by the hour it runs. Never later than the real time: nothing the phone sends is from
+    the future. Call before the first ``goto``.
+    """
+    zone = ZoneInfo(TIME_ZONE)
+    at = datetime.combine(date.fromisoformat(local_today()), time(8), tzinfo=zone)
+    if datetime.now(UTC) > at:
+        page.clock.set_fixed_time(at)
 
 
 def wait_controlled(page) -> None:

@@ -105,6 +105,7 @@ def test_the_replan_preview_changes_nothing_until_accepted_and_undo_restores(
     optimal = [s["account_id"] for s in sorted(route["stops"], key=lambda s: s["seq"])]
     ctx = new_context()
     page = ctx.new_page()
+    pages.morning(page)  # the re-plan below must have the whole day left, whatever the hour
     pages.login(page, seed.rep_email)
     pages.wait_controlled(page)
     pages.wait_synced(page)
