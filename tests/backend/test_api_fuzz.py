@@ -31,13 +31,14 @@ MAX_EXAMPLES = 25
 
 @pytest.fixture
 def people(make_user, make_territory, make_account):
-    """A manager and a rep of one territory, with some accounts in scope."""
+    """An admin, and a manager and a rep of one territory, with some accounts in scope."""
+    admin = make_user("admin")
     manager = make_user("manager")
     territory = make_territory(manager)
     rep = make_user("rep", territory=territory)
     for _ in range(3):
         make_account(owner=rep, territory=territory)
-    return {"rep": rep, "manager": manager}
+    return {"rep": rep, "manager": manager, "admin": admin}
 
 
 def _session_headers(app, user) -> dict:
@@ -49,7 +50,7 @@ def _session_headers(app, user) -> dict:
     return {"Cookie": cookie, "X-CSRF-Token": response.get_json()["csrf_token"]}
 
 
-@pytest.mark.parametrize("role", ["rep", "manager"])
+@pytest.mark.parametrize("role", ["rep", "manager", "admin"])
 def test_every_operation_answers_as_documented_and_never_500(app, people, role):
     from backend.core.extensions import limiter
 
