@@ -274,8 +274,9 @@ def test_follow_ups_marked_done_and_moved_offline_survive_sync(app, planned, new
     assert tomorrow > today and field.input_value() == tomorrow
     assert _serious(page) == []  # the open move form, at phone width
     page.click(f"{moved} button:has-text('Move')")
-    message = page.wait_for_selector("[data-testid=follow-up-message]").inner_text()
-    assert "Follow-up with Bäckerei 2 moved to" in message
+    # The message of the first action may still be showing: wait for this one's.
+    message = "[data-testid=follow-up-message]:has-text('Follow-up with Bäckerei 2 moved to')"
+    page.wait_for_selector(message)
     page.wait_for_selector(moved, state="detached")  # no longer due today
     assert pages.pending(page, 2) == 2  # both wait in the outbox while offline
     page.set_viewport_size({"width": 1280, "height": 800})
