@@ -137,6 +137,7 @@ def test_a_visit_logged_offline_clears_the_overdue_state_before_any_sync(app, se
     )
     assert overdue.count() == 0
     assert _touches(app) == []
+    assert pages.pending(page, 1) == 1  # the badge reads the outbox a moment after the screen
     assert "1 visit not sent yet" in page.inner_text(pages.BADGE)
 
     # After the sync the server agrees (its list no longer has the account overdue either).
