@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from backend.accounts.models import Account
 from backend.cadence import plan_store
-from backend.cadence.engine.desk import Owed, desk_days, desk_touches, plan_desk
+from backend.cadence.engine.desk import Owed, plan_for
 from backend.cadence.engine.due import AccountRef, DueItem, cached_cadence_status, due_items
 from backend.cadence.engine.periods import period_containing
 from backend.cadence.engine.plan import CadenceRule
@@ -221,24 +221,10 @@ def desk_for_rep(rep: User, as_of: date, minutes: int, touch_minutes: dict[str, 
                 continue
             dates = tuple(sorted(book.touches.get((account.id, rule.touch_type), ())))
             st = cached_cadence_status(rule, dates, as_of)
-            if st.due_date is None:
-                continue
-            value = urgency_score(account.tier, rule.touch_type, 0, account.kare, weights)
-            owed.append(
-                Owed(
-                    account.id,
-                    rule.touch_type,
-                    st.period,
-                    st.required,
-                    st.done,
-                    value,
-                    touch_minutes[rule.touch_type],
-                    st.last_touch,
-                )
-            )
-    touches = desk_touches(owed, as_of)
-    last = max((t.last_day for t in touches), default=as_of)
-    plan = plan_desk(touches, desk_days(as_of, last), minutes)
+            if st.due_date is not None:
+                value = urgency_score(account.tier, rule.touch_type, 0, account.kare, weights)
+                owed.append(Owed.of(account.id, st, value, touch_minutes[rule.touch_type]))
+    plan = plan_for(owed, as_of, minutes)
 
     def row(t, reason: str = "") -> dict:
         return {

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
-from backend.cadence.engine.desk import Owed, desk_days, desk_touches, plan_desk
+from backend.cadence.engine.desk import Owed, plan_for
 from backend.cadence.engine.urgency import urgency_score
 from backend.simulation.execute import execute
 from backend.simulation.noise import Noise, rng_for
@@ -116,22 +116,11 @@ def _desk(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, dat
 def _desk_plan(task: RepTask, state: RepState, day: date) -> list[tuple[str, str, date]]:
     """The product's desk plan (``cadence.engine.desk``) over the rest of the periods."""
     owed = [
-        Owed(
-            a.id,
-            kind,
-            st.period,
-            st.required,
-            st.done,
-            urgency_score(a.tier, kind, 0, a.kare),
-            minutes,
-            st.last_touch,
-        )
+        Owed.of(a.id, st, urgency_score(a.tier, kind, 0, a.kare), minutes)
         for kind, minutes in (("call", CALL_MINUTES), ("email", EMAIL_MINUTES))
         for a, st in state.owed(kind, day)
     ]
-    touches = desk_touches(owed, day)
-    last = max((t.last_day for t in touches), default=day)
-    plan = plan_desk(touches, desk_days(day, last), task.desk_minutes)
+    plan = plan_for(owed, day, task.desk_minutes)
     done = []
     for t in plan.today:
         state.log(t.account_id, t.touch_type, day)

@@ -27,7 +27,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from backend.cadence.engine.due import due_dates
+from backend.cadence.engine.due import CadenceStatus, due_dates
 from backend.cadence.engine.periods import Period
 
 NO_TIME = "no desk time left by {day}"
@@ -46,6 +46,14 @@ class Owed:
     value: float  # worth of one touch (the urgency weights at lateness 0)
     minutes: int
     last_touch: date | None = None
+
+    @classmethod
+    def of(cls, account_id: Hashable, st: CadenceStatus, value: float, minutes: int) -> Owed:
+        """What ``st`` (a status with a due date) still owes, each touch worth ``value``."""
+        return cls(
+            account_id, st.touch_type, st.period, st.required, st.done, value, minutes,
+            st.last_touch,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,13 @@ def desk_days(first: date, last: date, limit: int = 92) -> list[date]:
             out.append(d)
         d += timedelta(days=1)
     return out
+
+
+def plan_for(owed: Iterable[Owed], as_of: date, minutes: int) -> DeskPlan:
+    """The desk plan of ``owed`` from ``as_of`` to the end of the last of their periods."""
+    touches = desk_touches(owed, as_of)
+    last = max((t.last_day for t in touches), default=as_of)
+    return plan_desk(touches, desk_days(as_of, last), minutes)
 
 
 def _order(t: DeskTouch) -> tuple:
