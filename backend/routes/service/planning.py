@@ -287,6 +287,13 @@ def store_plan(
     return route
 
 
+def pinned(route: RoutePlan | None) -> set[int]:
+    """The stops still to visit that the rep pinned to the route's day (or moved there)."""
+    if route is None:
+        return set()
+    return {s["account_id"] for s in route.stops if s.get("pinned") and s["status"] == "planned"}
+
+
 def plan_day(
     rep: User,
     day: date,
@@ -303,12 +310,7 @@ def plan_day(
     rep pinned to the day (or moved to it from another day) stay on it, pinned: planning the day
     again, or the morning's team plan, never undoes what the rep decided.
     """
-    existing = get_day(rep, day)
-    pins = (
-        {s["account_id"] for s in existing.stops if s.get("pinned") and s["status"] == "planned"}
-        if existing is not None
-        else set()
-    )
+    pins = pinned(get_day(rep, day))
     day_problem, plan = _plan(
         rep,
         day,
@@ -366,7 +368,7 @@ def reoptimize(
         raise Invalid("Wrong day.", {"at": [f"The route is for {route.date.isoformat()}."]})
     kept = [s for s in route.stops if s["status"] in ("arrived", "done")]
     skipped = [s for s in route.stops if s["status"] == "skipped"]
-    pins = {s["account_id"] for s in route.stops if s.get("pinned") and s["status"] == "planned"}
+    pins = pinned(route)
     now = local.hour * 3600 + local.minute * 60 + local.second
     day_problem, plan = _plan(
         rep,

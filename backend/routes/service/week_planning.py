@@ -35,7 +35,7 @@ def plan_week(
     unplanned: list[dict] = []
     before = _open_stops(stored.get(today))
     if open_days:
-        pins = {d: _pins(stored[d]) for d in open_days}
+        pins = {d: planning.pinned(stored[d]) for d in open_days}
         problems = [
             planning.build_day_problem(
                 rep, d, must=pins[d], exclude=_pinned_elsewhere(pins, d), settings=settings
@@ -68,13 +68,6 @@ def plan_week(
         "unplanned": unplanned,
         "today": _today_change(today, before, stored.get(today)) if today in days else None,
     }
-
-
-def _pins(route) -> set[int]:
-    """The stops still to visit that the rep pinned to the route's day (or moved there)."""
-    if route is None:
-        return set()
-    return {s["account_id"] for s in route.stops if s.get("pinned") and s["status"] == "planned"}
 
 
 def _pinned_elsewhere(pins: dict[date, set[int]], day: date) -> set[int]:
