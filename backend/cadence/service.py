@@ -226,7 +226,7 @@ def desk_for_rep(rep: User, as_of: date, minutes: int, touch_minutes: dict[str, 
                 owed.append(Owed.of(account.id, st, value, touch_minutes[rule.touch_type]))
     plan = plan_for(owed, as_of, minutes)
 
-    def row(t, reason: str = "") -> dict:
+    def row(t, reason: str) -> dict:
         return {
             "account_id": t.account_id,
             "account_name": names[t.account_id],
@@ -242,20 +242,12 @@ def desk_for_rep(rep: User, as_of: date, minutes: int, touch_minutes: dict[str, 
         "date": as_of,
         "minutes": minutes,
         "minutes_left": plan.minutes_left,
-        "today": [row(t, _desk_reason(t, as_of)) for t in plan.today],
+        "today": [row(t, plan.reason(t)) for t in plan.today],
         "later": [
             row(t, plan.reason(t)) for t in sorted(later, key=lambda t: (t.due, str(t.account_id)))
         ],
         "unplanned": [row(t, why) for t, why in plan.unplanned if t.next_one],
     }
-
-
-def _desk_reason(t, as_of: date) -> str:
-    if t.due < as_of:
-        return f"{(as_of - t.due).days} days overdue"
-    if t.due == as_of:
-        return "due today"
-    return f"due {t.due:%-d %b}; time left today"
 
 
 @cache

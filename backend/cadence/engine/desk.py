@@ -82,9 +82,16 @@ class DeskPlan:
     later: dict[date, list[DeskTouch]] = field(default_factory=dict)
     unplanned: list[tuple[DeskTouch, str]] = field(default_factory=list)
     minutes_left: int = 0
+    day: date | None = None  # today
 
     def reason(self, touch: DeskTouch) -> str:
-        """Why a next touch is not on today's list, in a rep's words."""
+        """Why a touch is on today's list, or why not, in a rep's words."""
+        if touch in self.today and self.day is not None:
+            if touch.due < self.day:
+                return f"{(self.day - touch.due).days} days overdue"
+            if touch.due == self.day:
+                return "due today"
+            return f"due {touch.due:%-d %b}; time left today"
         for day, touches in sorted(self.later.items()):
             if touch in touches:
                 return PLANNED.format(day=f"{day:%A} {day.day} {day:%b}")
@@ -158,7 +165,7 @@ def plan_desk(touches: Iterable[DeskTouch], days: Sequence[date], minutes: int) 
         return DeskPlan([], minutes_left=0)
     left = {d: minutes for d in days}
     placed: dict[date, list[DeskTouch]] = {d: [] for d in days}
-    plan = DeskPlan([])
+    plan = DeskPlan([], day=days[0])
     for t in sorted(touches, key=_order):
         fits = [d for d in days if t.earliest <= d <= t.last_day and left[d] >= t.minutes]
         in_time = [d for d in fits if d <= t.due]
